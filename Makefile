@@ -1,0 +1,45 @@
+# The two commands the README promises on a fresh machine:
+#   make demo   set up, then run the main job
+#   make test   set up, then run every check and test (ruff, mypy, pytest)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.lattice-installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: setup tools demo test lint typecheck pytest bench docs clean
+
+tools:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "Lattice needs Python >= 3.11 as '$(PYTHON)' (set PYTHON=/path/to/python3.11)."; exit 1; }
+	@command -v node >/dev/null 2>&1 || \
+	  { echo "Lattice needs Node.js >= 20: aws-cdk-lib runs on jsii, which runs on Node. Install Node.js 20 or newer (e.g. 'apt-get install nodejs') and run make again."; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || \
+	  { echo "Lattice needs Node.js >= 20; 'node' is $$(node --version)."; exit 1; }
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: tools $(STAMP)
+
+demo: setup
+	$(BIN)/lattice policy
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The ``lattice`` command.
+
+Exit codes (bit flags, like cfn-lint's, so CI can choose what fails):
+
+    0   nothing to report
+    1   unusable input or arguments (the message says what and where)
+    2   error findings      4   warning findings      8   info findings
+
+Each verb lives in its own module with ``add_parser(subparsers)`` and ``run(args)``;
+modules import anything heavy inside ``run`` so ``lattice --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from .._errors import LatticeError
+from .._version import __version__
+from ._common import EXIT_USAGE
+
+__all__ = ["main"]
+
+# The verbs, in the order ``lattice --help`` lists them.
+COMMANDS: tuple[str, ...] = ("policy",)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 1, not 2.
+
+    Exit 2 means "error findings"; a usage mistake is unusable input.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lattice",
+        description="Keep stateful AWS infrastructure from losing data.",
+        epilog="Exit codes: 0 clean, 1 unusable input, 2 errors, 4 warnings, 8 info "
+        "(added together).",
+    )
+    parser.add_argument("--version", action="version", version=f"lattice {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}._{name.replace('-', '_')}_cmd")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except LatticeError as exc:
+        print(f"lattice: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("lattice: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``lattice report | head``): not our error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # the CLI never shows a traceback unless asked
+        if os.environ.get("LATTICE_DEBUG"):
+            raise
+        print(
+            f"lattice: internal error: {type(exc).__name__}: {exc} "
+            "(set LATTICE_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return code
+
+
+def run() -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(main())

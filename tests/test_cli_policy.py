@@ -1,0 +1,106 @@
+"""``lattice policy`` and the command's behaviour on bad arguments, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lattice_cdk import __version__, create_statefulness_policy
+
+from .helpers import run_lattice
+
+
+def test_version() -> None:
+    result = run_lattice("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"lattice {__version__}"
+
+
+def test_policy_json_lists_every_environment_with_every_field() -> None:
+    result = run_lattice("policy", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["lattice_version"] == __version__
+    envs = {e["environment"]: e for e in data["environments"]}
+    assert list(envs) == ["prod", "staging", "dev"]
+    for name, row in envs.items():
+        assert row == create_statefulness_policy(environment=name).to_dict()
+
+
+def test_policy_for_one_environment_by_alias() -> None:
+    result = run_lattice("policy", "Production", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)["environments"]
+    assert row["environment"] == "prod"
+    assert row["protection_level"] == "maximum"
+
+
+def test_policy_text_is_a_table_of_fields_by_environment() -> None:
+    result = run_lattice("policy")
+    assert result.returncode == 0, result.stderr
+    header, rule, *rows = result.stdout.splitlines()
+    assert header.split() == ["field", "prod", "staging", "dev"]
+    assert set(rule) <= {"-", " "}
+    cells = {r.split()[0]: r.split()[1:] for r in rows}
+    assert cells["removal_policy"] == ["RETAIN", "RETAIN", "DESTROY"]
+    assert cells["backup_retention_days"] == ["30", "14", "7"]
+    assert cells["protection_level"] == ["maximum", "moderate", "minimal"]
+
+
+def test_policy_shows_environments_registered_in_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.lattice]\nenvironments = { qa = "staging", sandbox = "dev" }\n'
+    )
+    result = run_lattice("policy", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    envs = {e["environment"]: e for e in json.loads(result.stdout)["environments"]}
+    assert envs["qa"]["tier"] == "staging"
+    assert envs["sandbox"]["protection_level"] == "minimal"
+
+
+def test_policy_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "policy.json"
+    result = run_lattice("policy", "dev", "--format", "json", "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["environments"][0]["environment"] == "dev"
+
+
+def test_unknown_environment_is_one_line_and_exit_1() -> None:
+    result = run_lattice("policy", "qa")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "environment='qa'" in line
+    assert "'prod'" in line
+
+
+def test_bad_format_is_a_usage_error() -> None:
+    result = run_lattice("policy", "--format", "xml")
+    assert result.returncode == 1
+    assert "invalid choice: 'xml'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_verb_and_no_verb() -> None:
+    assert run_lattice("frobnicate").returncode == 1
+    bare = run_lattice()
+    assert bare.returncode == 1
+    assert "COMMAND" in bare.stderr
+
+
+def test_broken_config_is_reported_with_its_path(tmp_path: Path) -> None:
+    (tmp_path / "lattice.toml").write_text("environments = [1, 2\n")
+    result = run_lattice("policy", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "lattice.toml" in result.stderr
+    assert "cannot read TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_with_a_bad_tier_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "lattice.toml").write_text('environments = { qa = "qa-tier" }\n')
+    result = run_lattice("policy", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "tier='qa-tier'" in result.stderr
