@@ -1,0 +1,109 @@
+"""What Lattice knows about stateful resource types, as data.
+
+The set of stateful types starts from cfn-lint's ``StatefulResources.json`` (read from
+the installed cfn-lint's data folder, without importing cfn-lint, which is slow) plus
+the types it misses; per-type attributes come from ``data/stateful_types.json``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "PropertyCheck",
+    "StatefulType",
+    "cfn_lint_data_dir",
+    "is_stateful",
+    "stateful_type",
+    "stateful_types",
+]
+
+_DATA = Path(__file__).with_name("data") / "stateful_types.json"
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyCheck:
+    """Where a protection lives in a resource's properties, and what turns it on.
+
+    ``path`` is dotted (``*`` walks a list); the protection is on when the value equals
+    ``on``, or (for a number) is at least ``min``. ``default`` is the value
+    CloudFormation assumes when the property is absent.
+    """
+
+    path: str
+    on: Any = None
+    min: int | None = None
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatefulType:
+    """One stateful resource type and how it is protected."""
+
+    type: str
+    #: The DeletionPolicy/UpdateReplacePolicy ``Snapshot`` is honoured.
+    snapshot: bool
+    #: AWS Backup can back it up (so a backup selection should cover it).
+    aws_backup: bool
+    #: AWS Backup continuous backup (point-in-time restore) is supported.
+    continuous_backup: bool
+    #: CloudFormation cannot delete it while it holds data (S3 objects, ECR images).
+    delete_requires_empty: bool
+    deletion_protection: PropertyCheck | None
+    point_in_time_recovery: PropertyCheck | None
+    versioning: PropertyCheck | None
+
+
+def cfn_lint_data_dir() -> Path:
+    """The ``data`` folder of the installed cfn-lint (found, not imported)."""
+    spec = importlib.util.find_spec("cfnlint")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cfn-lint is not installed; Lattice reads its CloudFormation data")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+@cache
+def stateful_types() -> Mapping[str, StatefulType]:
+    """Every stateful type Lattice knows, by CloudFormation type name."""
+    ours = json.loads(_DATA.read_text(encoding="utf-8"))
+    spec_path = cfn_lint_data_dir() / "AdditionalSpecs" / "StatefulResources.json"
+    cfn_lint: dict[str, dict[str, Any]] = json.loads(spec_path.read_text(encoding="utf-8"))[
+        "ResourceTypes"
+    ]
+    names = sorted({*cfn_lint, *ours["extra_types"]})
+    table: dict[str, StatefulType] = {}
+    for name in names:
+        attrs = {**ours["defaults"], **ours["types"].get(name, {})}
+        table[name] = StatefulType(
+            type=name,
+            snapshot=bool(attrs["snapshot"]),
+            aws_backup=bool(attrs["aws_backup"]),
+            continuous_backup=bool(attrs["continuous_backup"]),
+            delete_requires_empty=bool(
+                cfn_lint.get(name, {}).get("DeleteRequiresEmptyResource")
+                or attrs.get("delete_requires_empty", False)
+            ),
+            deletion_protection=_check(attrs["deletion_protection"]),
+            point_in_time_recovery=_check(attrs["point_in_time_recovery"]),
+            versioning=_check(attrs["versioning"]),
+        )
+    return table
+
+
+def stateful_type(resource_type: str) -> StatefulType | None:
+    """The knowledge for ``resource_type``, or ``None`` when it holds no data."""
+    return stateful_types().get(resource_type)
+
+
+def is_stateful(resource_type: str) -> bool:
+    return resource_type in stateful_types()
+
+
+def _check(value: Mapping[str, Any] | None) -> PropertyCheck | None:
+    return None if value is None else PropertyCheck(**value)

@@ -1,0 +1,253 @@
+"""Load CloudFormation: a template file (JSON or YAML with short tags), a folder of
+templates, or a CDK cloud assembly (``cdk.out``) with its nested stacks and the nested
+assemblies of its Stages.
+
+Every problem with the input raises :class:`~lattice_cdk.InputError` naming the file;
+nothing is skipped silently except files in a plain folder that are not templates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .._errors import InputError
+from ._model import Assembly, Resource, Stack
+
+__all__ = ["load", "load_template_file", "parse_template"]
+
+MANIFEST = "manifest.json"
+_TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+_STACK_ARTIFACT = "aws:cloudformation:stack"
+_NESTED_ASSEMBLY = "cdk:cloud-assembly"
+_ASSET_PATH = "aws:asset:path"
+
+
+def load(path: str | Path) -> Assembly:
+    """Load every stack at ``path``: a template file, a folder, or a cloud assembly."""
+    root = Path(path)
+    if not root.exists():
+        raise InputError(
+            "no such file or folder.",
+            location=str(root),
+            fix="pass a template file, a folder of templates, or a cdk.out folder.",
+            code="missing-input",
+        )
+    if root.is_file():
+        if root.name == MANIFEST:
+            return _load_assembly(root.parent)
+        return Assembly(source=str(root), stacks=(load_template_file(root),))
+    if (root / MANIFEST).is_file():
+        return _load_assembly(root)
+    stacks = tuple(_load_folder(root))
+    if not stacks:
+        raise InputError(
+            "holds no CloudFormation template (no manifest.json, and no .json/.yaml file "
+            "with a Resources section).",
+            location=str(root),
+            fix="run 'cdk synth' first, or point at the template itself.",
+            code="empty-input",
+        )
+    return Assembly(source=str(root), stacks=stacks)
+
+
+def load_template_file(path: Path, *, name: str | None = None, **stack_fields: Any) -> Stack:
+    """Load one template file into a :class:`Stack` (named after the file by default)."""
+    template = parse_template(_read_text(path), location=str(path))
+    return _stack(template, path=path, name=name or _stem(path), **stack_fields)
+
+
+def parse_template(text: str, *, location: str) -> dict[str, Any]:
+    """Parse template text (JSON, else YAML with CloudFormation short tags) and check its
+    shape."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError("is empty.", location=location, code="malformed-template")
+    if stripped[0] in "{[":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+                location=location,
+                code="malformed-template",
+            ) from None
+    else:
+        from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
+
+        data = load_yaml(text, location=location)
+    _check_shape(data, location=location)
+    return data  # type: ignore[no-any-return]
+
+
+def _check_shape(data: object, *, location: str) -> None:
+    if not isinstance(data, dict):
+        raise InputError(
+            f"is not a CloudFormation template (the top level is a {type(data).__name__}, "
+            "not a mapping).",
+            location=location,
+            code="not-a-template",
+        )
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        raise InputError(
+            "is not a CloudFormation template: it has no 'Resources' mapping.",
+            location=location,
+            fix="point at a synthesized template (cdk.out/*.template.json).",
+            code="not-a-template",
+        )
+    for logical_id, body in resources.items():
+        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            raise InputError(
+                f"resource {logical_id!r} has no 'Type' string.",
+                location=location,
+                code="malformed-template",
+            )
+        props = body.get("Properties", {})
+        if props is not None and not isinstance(props, dict):
+            raise InputError(
+                f"resource {logical_id!r} has 'Properties' that is not a mapping.",
+                location=location,
+                code="malformed-template",
+            )
+
+
+def _stack(template: Mapping[str, Any], *, path: Path, name: str, **fields: Any) -> Stack:
+    resources = {
+        logical_id: Resource(
+            logical_id=logical_id,
+            type=body["Type"],
+            properties=body.get("Properties") or {},
+            deletion_policy=body.get("DeletionPolicy"),
+            update_replace_policy=body.get("UpdateReplacePolicy"),
+            condition=body.get("Condition"),
+            metadata=body.get("Metadata") or {},
+        )
+        for logical_id, body in template["Resources"].items()
+    }
+    return Stack(
+        name=name, template_path=str(path), template=template, resources=resources, **fields
+    )
+
+
+def _load_folder(root: Path) -> Iterator[Stack]:
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix not in _TEMPLATE_SUFFIXES or "node_modules" in path.parts:
+            continue
+        text = _read_text(path)
+        # A folder may hold other JSON/YAML (package.json, configs): only templates count.
+        if "Resources" not in text:
+            continue
+        template = parse_template(text, location=str(path))
+        yield _stack(template, path=path, name=_stem(path))
+
+
+def _load_assembly(root: Path) -> Assembly:
+    stacks = list(_assembly_stacks(root, prefix=None, seen=set()))
+    if not stacks:
+        raise InputError(
+            "is a cloud assembly with no stacks.",
+            location=str(root / MANIFEST),
+            fix="check that the CDK app adds at least one Stack before app.synth().",
+            code="empty-input",
+        )
+    return Assembly(source=str(root), stacks=tuple(stacks), is_cloud_assembly=True)
+
+
+def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iterator[Stack]:
+    manifest_path = root / MANIFEST
+    if manifest_path.resolve() in seen:
+        return
+    seen.add(manifest_path.resolve())
+    manifest = _read_json(manifest_path)
+    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+    if not isinstance(artifacts, dict):
+        raise InputError(
+            "is not a cloud assembly manifest (no 'artifacts' mapping).",
+            location=str(manifest_path),
+            code="not-a-template",
+        )
+    for artifact_id, artifact in artifacts.items():
+        if not isinstance(artifact, dict):
+            continue
+        kind = artifact.get("type")
+        props = artifact.get("properties") or {}
+        if kind == _STACK_ARTIFACT:
+            template_file = props.get("templateFile")
+            if not isinstance(template_file, str):
+                raise InputError(
+                    f"stack artifact {artifact_id!r} names no templateFile.",
+                    location=str(manifest_path),
+                    code="malformed-template",
+                )
+            tags = props.get("tags") or {}
+            stack = load_template_file(
+                root / template_file,
+                name=props.get("stackName") or artifact_id,
+                display_name=artifact.get("displayName") or artifact_id,
+                termination_protection=bool(props.get("terminationProtection", False)),
+                tags=tags if isinstance(tags, dict) else {},
+                artifact_id=artifact_id,
+            )
+            yield stack
+            yield from _nested_stacks(root, stack)
+        elif kind == _NESTED_ASSEMBLY:
+            directory = props.get("directoryName")
+            if isinstance(directory, str):
+                yield from _assembly_stacks(root / directory, prefix=artifact_id, seen=seen)
+
+
+def _nested_stacks(root: Path, parent: Stack) -> Iterator[Stack]:
+    for resource in parent.resources.values():
+        if resource.type != "AWS::CloudFormation::Stack":
+            continue
+        asset = resource.metadata.get(_ASSET_PATH)
+        if not isinstance(asset, str) or not (root / asset).is_file():
+            continue  # a nested stack from a URL: its template is not in the assembly
+        nested = load_template_file(
+            root / asset,
+            name=f"{parent.name}/{resource.logical_id}",
+            display_name=resource.construct_path or f"{parent.label}/{resource.logical_id}",
+            tags=parent.tags,
+            parent=parent.name,
+            parent_logical_id=resource.logical_id,
+        )
+        yield nested
+        yield from _nested_stacks(root, nested)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file.", location=str(path), code="missing-input") from None
+    except UnicodeDecodeError:
+        raise InputError(
+            "is not UTF-8 text.", location=str(path), code="malformed-template"
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot be read ({exc.strerror}).", location=str(path), code="missing-input"
+        ) from None
+
+
+def _read_json(path: Path) -> Any:
+    text = _read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            location=str(path),
+            code="malformed-template",
+        ) from None
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".template.json", ".template.yaml", ".template.yml", *_TEMPLATE_SUFFIXES):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
