@@ -19,7 +19,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Finding", "Severity", "severity_of"]
+__all__ = ["ACKNOWLEDGEMENTS_METADATA_KEY", "Finding", "RuleInfo", "Severity", "severity_of"]
+
+#: Resource Metadata key holding Lattice acknowledgements written by constructs, the
+#: guard or by hand: a list of ``{"rule_id": "LAT1001", "reason": "...",
+#: "expires": "YYYY-MM-DD"}`` (``expires`` optional).
+ACKNOWLEDGEMENTS_METADATA_KEY = "lattice:acknowledgements"
 
 
 class Severity(StrEnum):
@@ -36,6 +41,22 @@ def severity_of(rule_id: str) -> Severity:
     if len(rule_id) != 7 or not rule_id.startswith("LAT") or rule_id[3] not in _BY_DIGIT:
         raise ValueError(f"rule id {rule_id!r} is not LAT + 4 digits with a severity digit")
     return _BY_DIGIT[rule_id[3]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RuleInfo:
+    """What a rule is, for documentation and SARIF: id, title, rationale, fix."""
+
+    rule_id: str
+    title: str
+    rationale: str
+    fix: str
+    #: Where the rationale comes from (AWS docs, a CDK issue), when there is one.
+    source: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return severity_of(self.rule_id)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
