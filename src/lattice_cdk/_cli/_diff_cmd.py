@@ -1,0 +1,110 @@
+"""``lattice diff``: what a change does to stateful data, before it is deployed.
+
+lattice diff OLD NEW                     two templates, folders or cdk.out
+lattice diff --deployed STACK NEW        the deployed STACK against NEW
+lattice diff --deployed-all NEW          every top-level stack of NEW, by stack name
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .._errors import InputError
+from ._common import write_output
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "diff",
+        help="find changes that delete, replace or expose stateful data",
+        description="Compare OLD and NEW (templates, folders or cdk.out; stacks matched by "
+        "stack name) and report every stateful resource that would be removed, renamed, "
+        "replaced or have a protection weakened. With --deployed/--deployed-all the old "
+        "side is what CloudFormation has deployed.",
+        epilog="Exit codes: 0 safe, 1 unusable input, 2 data lost, 4 data at risk or a "
+        "protection weakened, 8 info (added together).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="OLD NEW", help="OLD and NEW, or only NEW")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--deployed", metavar="STACK", help="compare the deployed STACK (by name) with NEW"
+    )
+    where.add_argument(
+        "--deployed-all",
+        action="store_true",
+        help="compare every top-level stack of NEW with its deployed version",
+    )
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
+    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
+    parser.add_argument(
+        "--endpoint-url", help="CloudFormation endpoint (default: AWS_ENDPOINT_URL)"
+    )
+    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._formats import exit_code, render_findings
+    from ..cfn import Assembly, load
+    from ..changes import RULES, diff_assemblies
+
+    deployed = args.deployed is not None or args.deployed_all
+    expected = 1 if deployed else 2
+    if len(args.paths) != expected:
+        raise InputError(
+            f"expected {'NEW' if deployed else 'OLD and NEW'}, got {len(args.paths)} path(s).",
+            location="arguments",
+            fix="lattice diff OLD NEW, or lattice diff --deployed STACK NEW.",
+            code="usage",
+        )
+    extra: dict[str, Any] = {}
+    if not deployed:
+        old, new = load(args.paths[0]), load(args.paths[1])
+        source = f"{old.source} -> {new.source}"
+    else:
+        from ..changes._deployed import cloudformation_client, deployed_assembly
+
+        new = load(args.paths[0])
+        client = cloudformation_client(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        if args.deployed is not None:
+            stack = new.stack(args.deployed)
+            if stack is None and len(new.stacks) == 1:
+                stack = new.stacks[0]
+            if stack is None:
+                raise InputError(
+                    f"holds no stack named {args.deployed!r} (it has "
+                    f"{', '.join(s.name for s in new.stacks)}).",
+                    location=new.source,
+                    fix="name a stack of NEW, or use --deployed-all.",
+                    code="usage",
+                )
+            old, missing = deployed_assembly(client, [args.deployed])
+            if missing:
+                raise InputError(
+                    "no such stack is deployed.",
+                    location=f"cloudformation:{args.deployed}",
+                    fix="check the stack name, --region and --profile.",
+                    code="not-deployed",
+                )
+            new = Assembly(source=new.source, stacks=(stack,))
+        else:
+            # Nested stacks have generated names once deployed: their parent's
+            # AWS::CloudFormation::Stack resource stands for them.
+            top = tuple(s for s in new.stacks if s.parent is None)
+            old, missing = deployed_assembly(client, [s.name for s in top])
+            new = Assembly(source=new.source, stacks=tuple(s for s in top if s.name not in missing))
+            if missing:
+                extra["not deployed yet"] = ", ".join(missing)
+        source = f"deployed -> {new.source}"
+    findings = diff_assemblies(old, new)
+    text = render_findings(
+        findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
+    )
+    write_output(text, args.output)
+    return exit_code(findings)

@@ -1,0 +1,137 @@
+"""``lattice lock PATH``: write, update or verify ``lattice.lock.json``.
+
+lattice lock cdk.out                                   create the lock
+lattice lock cdk.out --verify                          report what breaks it
+lattice lock cdk.out --update --reason "why"           re-take it on purpose
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ._common import EXIT_OK, write_output
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "lock",
+        help="lock stateful resources against removal, renaming and replacement",
+        description="Write lattice.lock.json: every stateful resource (stack, logical id, "
+        "type) and the values of its replacement-forcing properties. Commit it; 'lattice "
+        "lock --verify' (and 'lattice check --lock') then fail when a locked resource would "
+        "be removed, renamed or replaced, until the lock is updated on purpose with "
+        "--update --reason.",
+    )
+    parser.add_argument("path", help="a template, folder of templates or cdk.out")
+    parser.add_argument(
+        "--lock-file", type=Path, default=None, help="the lock file (default: ./lattice.lock.json)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--update", action="store_true", help="re-take an existing lock")
+    mode.add_argument("--verify", action="store_true", help="report what breaks the lock")
+    parser.add_argument("--reason", help="why the lock changes (with --update; >= 10 chars)")
+    parser.add_argument(
+        "--by", help="who updates the lock (default: git user.name, else the login name)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "sarif"),
+        default="text",
+        help="report format for --verify",
+    )
+    parser.add_argument("--output", "-o", help="write the report to this file")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._errors import InputError
+    from ..cfn import load
+    from ..changes._lock import (
+        LOCK_FILE,
+        build_lock,
+        lock_changes,
+        lock_findings,
+        read_lock,
+        update_lock,
+        write_lock,
+    )
+
+    lock_file: Path = args.lock_file or Path(LOCK_FILE)
+    assembly = load(args.path)
+    if args.reason is not None and not args.update:
+        raise InputError("--reason only goes with --update.", location="arguments", code="usage")
+    if args.verify:
+        from .._formats import exit_code, render_findings
+        from ..changes import RULES
+
+        findings = lock_findings(assembly, read_lock(lock_file))
+        text = render_findings(
+            findings,
+            fmt=args.format,
+            rules=RULES,
+            command="lock --verify",
+            source=f"{assembly.source} against {lock_file}",
+        )
+        write_output(text, args.output)
+        return exit_code(findings)
+    if args.update:
+        if not args.reason:
+            raise InputError(
+                "--update needs --reason: the lock records why locked resources may change.",
+                location="arguments",
+                fix="lattice lock PATH --update --reason 'move the table to the data stack'.",
+                code="lock-reason",
+            )
+        old = read_lock(lock_file)
+        new = update_lock(old, assembly, reason=args.reason, by=args.by or _who())
+        write_lock(new, lock_file)
+        last = new.history[-1]
+        write_output(
+            f"updated {lock_file}: {len(new.entries)} stateful resource(s) locked; "
+            f"{len(last.added)} added, {len(last.removed)} removed, {len(last.changed)} "
+            f"changed; by {last.by}: {last.reason}",
+            args.output,
+        )
+        return EXIT_OK
+    fresh = build_lock(assembly)
+    if lock_file.exists():
+        old = read_lock(lock_file)
+        added, removed, changed = lock_changes(old, fresh)
+        if not (added or removed or changed):
+            write_output(f"{lock_file} is up to date ({len(fresh.entries)} locked).", args.output)
+            return EXIT_OK
+        raise InputError(
+            f"already exists and differs from {assembly.source} ({len(added)} added, "
+            f"{len(removed)} removed, {len(changed)} changed).",
+            location=str(lock_file),
+            fix="review with 'lattice lock PATH --verify'; to accept the change, run "
+            "'lattice lock PATH --update --reason \"...\"'.",
+            code="lock-exists",
+        )
+    write_lock(fresh, lock_file)
+    stacks = len({e.stack for e in fresh.entries})
+    write_output(
+        f"wrote {lock_file}: {len(fresh.entries)} stateful resource(s) locked in {stacks} "
+        "stack(s). Commit it.",
+        args.output,
+    )
+    return EXIT_OK
+
+
+def _who() -> str:
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return os.environ.get("LATTICE_USER") or getpass.getuser()

@@ -1,0 +1,726 @@
+"""``lattice diff``: what a change from one template (or assembly) to another does to
+stateful data.
+
+For every stateful resource: removed, renamed (a removed and an added resource of the
+same type whose properties match), replaced (a create-only property changed, read from
+the resource schemas), or weakened (a policy or protection made weaker); and whole
+stacks removed. Safe changes (tags, added resources, updatable properties, stateless
+resources) produce nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding, RuleInfo
+from ..cfn import Assembly, Resource, Stack, stateful_type
+from ..cfn._knowledge import PropertyCheck, StatefulType
+from . import _rules as R
+from ._schemas import Comparison, contains_intrinsic, get_path, replacement_info
+
+__all__ = [
+    "StackPair",
+    "diff_assemblies",
+    "diff_stacks",
+    "match_stacks",
+    "rename_candidates",
+    "replacement_changes",
+]
+
+#: Two resources with at least this property similarity (0..1) are one resource whose
+#: logical id changed.
+RENAME_THRESHOLD = 0.5
+
+_BACKUP_SELECTION = "AWS::Backup::BackupSelection"
+_BACKUP_PLAN = "AWS::Backup::BackupPlan"
+_BACKUP_VAULT = "AWS::Backup::BackupVault"
+_DELETE_ACTIONS = frozenset({"backup:deleterecoverypoint", "backup:*", "*"})
+
+
+@dataclass(frozen=True, slots=True)
+class StackPair:
+    """An old stack and the new stack it became (matched by stack name)."""
+
+    old: Stack
+    new: Stack
+
+
+def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[Stack]]:
+    """Pair the stacks of ``old`` and ``new`` by stack name; return the pairs and the
+    old stacks that are gone.
+
+    When each side holds exactly one stack, the two are paired whatever their names
+    (``lattice diff before.json after.json``).
+    """
+    if len(old.stacks) == 1 and len(new.stacks) == 1:
+        return [StackPair(old.stacks[0], new.stacks[0])], []
+    by_name = {s.name: s for s in new.stacks}
+    pairs: list[StackPair] = []
+    removed: list[Stack] = []
+    for stack in old.stacks:
+        other = by_name.get(stack.name)
+        if other is None:
+            removed.append(stack)
+        else:
+            pairs.append(StackPair(stack, other))
+    return pairs, removed
+
+
+def diff_assemblies(old: Assembly, new: Assembly) -> list[Finding]:
+    """Every destructive change from ``old`` to ``new``, stack by stack."""
+    pairs, removed = match_stacks(old, new)
+    findings: list[Finding] = []
+    for pair in pairs:
+        findings.extend(diff_stacks(pair.old, pair.new))
+    for stack in removed:
+        findings.extend(_stack_removed(stack))
+    return findings
+
+
+def diff_stacks(old: Stack, new: Stack) -> list[Finding]:
+    """Every destructive change from the ``old`` template to the ``new`` one."""
+    return list(_diff_stacks(old, new))
+
+
+def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
+    old_bodies = _bodies(old)
+    new_bodies = _bodies(new)
+    changed_params = _changed_parameters(old, new)
+    removed: list[Resource] = []
+    for logical_id, before in old.resources.items():
+        after = new.resources.get(logical_id)
+        if after is None:
+            if stateful_type(before.type) is not None:
+                removed.append(before)
+            continue
+        # Most resources are untouched: one dict comparison and on.
+        if not changed_params and old_bodies.get(logical_id) == new_bodies.get(logical_id):
+            continue
+        yield from _changed(old, new, before, after, changed_params)
+    if removed:
+        added = [r for lid, r in new.resources.items() if lid not in old.resources]
+        renames = dict(rename_candidates(removed, added))
+        for resource in removed:
+            target = renames.get(resource.logical_id)
+            if target is not None:
+                yield _renamed(old, new, resource, target)
+            else:
+                yield _removed(old, resource, label=new.label)
+    yield from _backup_coverage(old, new)
+
+
+def _bodies(stack: Stack) -> Mapping[str, Any]:
+    resources = stack.template.get("Resources")
+    return resources if isinstance(resources, dict) else {}
+
+
+def _changed_parameters(old: Stack, new: Stack) -> frozenset[str]:
+    before = old.template.get("Parameters") or {}
+    after = new.template.get("Parameters") or {}
+    if before == after or not isinstance(before, dict) or not isinstance(after, dict):
+        return frozenset()
+    return frozenset(k for k in {*before, *after} if before.get(k) != after.get(k))
+
+
+# -- removed, renamed, stack removed ---------------------------------------------------
+
+
+def _strength(policy: Any, info: StatefulType | None) -> int | None:
+    """How well a DeletionPolicy/UpdateReplacePolicy keeps data: 0 deletes it, 1 keeps
+    a snapshot, 2 keeps the resource; ``None`` when it is an intrinsic."""
+    if policy is None or policy == "Delete":
+        return 0
+    if policy == "Snapshot":
+        return 1 if info is not None and info.snapshot else 0
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return 2
+    return None
+
+
+def _removed(stack: Stack, resource: Resource, *, label: str | None = None) -> Finding:
+    strength = _strength(resource.deletion_policy, stateful_type(resource.type))
+    if strength == 0:
+        return _finding(
+            R.REMOVED_DELETED,
+            stack,
+            resource,
+            f"{resource.type} {resource.logical_id} is no longer in the template and its "
+            f"DeletionPolicy is {resource.deletion_policy or 'Delete (the default)'}: "
+            "CloudFormation will delete it and its data.",
+            label=label,
+        )
+    what = (
+        "deleted after a final snapshot"
+        if strength == 1
+        else "left behind, unmanaged (orphaned)"
+        if strength == 2
+        else f"handled by an unevaluated DeletionPolicy {_short(resource.deletion_policy)}"
+    )
+    return _finding(
+        R.REMOVED_KEPT,
+        stack,
+        resource,
+        f"{resource.type} {resource.logical_id} is no longer in the template: it will be {what}.",
+    )
+
+
+def _renamed(old: Stack, new: Stack, before: Resource, after: Resource) -> Finding:
+    kept = _strength(before.deletion_policy, stateful_type(before.type))
+    fate = (
+        "is deleted with its data"
+        if kept == 0
+        else "is orphaned (DeletionPolicy Retain)"
+        if kept == 2
+        else "is deleted after a final snapshot"
+    )
+    return _finding(
+        R.RENAMED,
+        old,
+        before,
+        f"{before.type} {before.logical_id} is gone and {after.logical_id} of the same type "
+        f"appeared with matching properties{_path_note(before, after)}: the logical id "
+        f"changed. CloudFormation creates {after.logical_id} empty and the old resource "
+        f"{fate}.",
+        fix=(
+            f"keep the old logical id: in CDK call "
+            f"(resource.node.default_child).override_logical_id({before.logical_id!r}), give a "
+            "wrapper construct's inner resource the construct id 'Default', or move it with "
+            "'cdk refactor' (preview) before deploying."
+        ),
+        template_path=old.template_path,
+        label=new.label,
+    )
+
+
+def _path_note(before: Resource, after: Resource) -> str:
+    if before.construct_path and after.construct_path:
+        return f" (construct path {before.construct_path} -> {after.construct_path})"
+    return ""
+
+
+def _stack_removed(stack: Stack) -> Iterator[Finding]:
+    for resource in stack.resources.values():
+        info = stateful_type(resource.type)
+        if info is None:
+            continue
+        strength = _strength(resource.deletion_policy, info)
+        rule = R.STACK_REMOVED_DELETED if strength == 0 else R.STACK_REMOVED_KEPT
+        fate = (
+            "deletes it and its data"
+            if strength == 0
+            else "keeps a final snapshot"
+            if strength == 1
+            else "leaves it behind, unmanaged"
+        )
+        yield _finding(
+            rule,
+            stack,
+            resource,
+            f"stack {stack.label} is no longer in the new assembly; deleting it {fate} "
+            f"({resource.type} {resource.logical_id}, DeletionPolicy "
+            f"{_short(resource.deletion_policy) if resource.deletion_policy else 'Delete'}).",
+        )
+
+
+def rename_candidates(
+    removed: Iterable[Resource], added: Iterable[Resource]
+) -> Iterator[tuple[str, Resource]]:
+    """Pair each removed resource with the added resource of the same type it most
+    likely became (property similarity at least :data:`RENAME_THRESHOLD`); yields
+    ``(old logical id, new resource)``. Each added resource is used at most once.
+    """
+    by_type: dict[str, list[Resource]] = {}
+    for resource in added:
+        by_type.setdefault(resource.type, []).append(resource)
+    scored: list[tuple[float, str, str, Resource]] = []
+    for before in removed:
+        for after in by_type.get(before.type, ()):
+            score = similarity(before, after)
+            if score >= RENAME_THRESHOLD:
+                scored.append((score, before.logical_id, after.logical_id, after))
+    # Best pairs first; ties broken by ids so the result does not depend on dict order.
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    used_old: set[str] = set()
+    used_new: set[str] = set()
+    for _score, old_id, new_id, after in scored:
+        if old_id in used_old or new_id in used_new:
+            continue
+        used_old.add(old_id)
+        used_new.add(new_id)
+        yield old_id, after
+
+
+def similarity(before: Resource, after: Resource) -> float:
+    """How alike two resources' properties are: the share of (path, value) leaves they
+    have in common (1.0 when both have none), plus a bonus when their construct ids
+    (the last part of the CDK path) agree."""
+    a = set(_leaves(before.properties, ""))
+    b = set(_leaves(after.properties, ""))
+    score = 1.0 if not a and not b else len(a & b) / len(a | b)
+    if _construct_id(before) is not None and _construct_id(before) == _construct_id(after):
+        score = min(1.0, score + 0.25)
+    return score
+
+
+def _construct_id(resource: Resource) -> str | None:
+    path = resource.construct_path
+    if not path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
+    return parts[-1] if parts else None
+
+
+def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping) and not (len(value) == 1 and contains_intrinsic(value)):
+        for key, item in value.items():
+            yield from _leaves(item, f"{prefix}/{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{prefix}/{i}")
+    else:
+        yield prefix, json.dumps(value, sort_keys=True, default=str)
+
+
+# -- changed in place ------------------------------------------------------------------
+
+
+def replacement_changes(
+    resource_type: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    changed_parameters: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[str]]:
+    """The replacement-forcing property changes from ``before`` to ``after`` properties.
+
+    Returns ``(replaced, maybe)``: descriptions of create-only properties that changed,
+    and of conditional create-only properties that changed or values that cannot be
+    evaluated (an intrinsic that differs, or a ``Ref`` to a parameter that changed).
+    """
+    info = replacement_info(resource_type)
+    replaced: list[str] = []
+    maybe: list[str] = []
+    if info is None:
+        return replaced, maybe
+    for path in info.paths:
+        a = get_path(before, path)
+        b = get_path(after, path)
+        result = info.compare(path, a, b)
+        conditional = path not in info.create_only
+        name = "/".join(path)
+        if result is Comparison.SAME:
+            if changed_parameters and _refs_parameter(b, changed_parameters):
+                maybe.append(f"{name} refers to a parameter that changed ({_short(b)})")
+            continue
+        change = f"{name}: {_short(a)} -> {_short(b)}"
+        if result is Comparison.UNKNOWN:
+            maybe.append(f"{change} (cannot be evaluated before deploy)")
+        elif conditional:
+            maybe.append(f"{change} (replaces for some values)")
+        else:
+            replaced.append(change)
+    return replaced, maybe
+
+
+def _refs_parameter(value: Any, names: frozenset[str]) -> bool:
+    if isinstance(value, Mapping):
+        ref = value.get("Ref")
+        if isinstance(ref, str) and ref in names:
+            return True
+        return any(_refs_parameter(v, names) for v in value.values())
+    if isinstance(value, list):
+        return any(_refs_parameter(v, names) for v in value)
+    if isinstance(value, str) and "${" in value:
+        return any("${" + n + "}" in value for n in names)
+    return False
+
+
+def _changed(
+    old: Stack, new: Stack, before: Resource, after: Resource, changed_params: frozenset[str]
+) -> Iterator[Finding]:
+    info = stateful_type(before.type)
+    if after.type != before.type:
+        if info is not None or stateful_type(after.type) is not None:
+            yield _finding(
+                R.REPLACED,
+                new,
+                after,
+                f"{before.logical_id} changes type from {before.type} to {after.type}: "
+                f"CloudFormation replaces it. {_replace_fate(before)}",
+            )
+        return
+    if info is not None:
+        replaced, maybe = replacement_changes(
+            before.type, before.properties, after.properties, changed_parameters=changed_params
+        )
+        if replaced:
+            yield _finding(
+                R.REPLACED,
+                new,
+                after,
+                f"{after.type} {after.logical_id} is replaced: create-only "
+                f"{_plural('property', replaced)} changed ({'; '.join(replaced)}). "
+                f"{_replace_fate(before)}",
+            )
+        elif maybe:
+            yield _finding(
+                R.MAY_REPLACE,
+                new,
+                after,
+                f"{after.type} {after.logical_id} may be replaced: "
+                f"{'; '.join(maybe)}. {_replace_fate(before)}",
+            )
+        if after.condition is not None and after.condition != before.condition:
+            yield _finding(
+                R.MAY_BE_REMOVED,
+                new,
+                after,
+                f"{after.type} {after.logical_id} now has Condition {after.condition!r}: "
+                "when it is false, CloudFormation deletes the resource.",
+            )
+        yield from _weakened_policies(new, before, after, info)
+        yield from _weakened_protections(new, before, after, info)
+    if before.type == _BACKUP_VAULT:
+        yield from _weakened_vault(new, before, after)
+    elif before.type == _BACKUP_PLAN:
+        yield from _weakened_retention(new, before, after)
+
+
+def _replace_fate(before: Resource) -> str:
+    strength = _strength(before.update_replace_policy, stateful_type(before.type))
+    if strength == 0:
+        return (
+            f"The old resource is deleted with its data (UpdateReplacePolicy "
+            f"{before.update_replace_policy or 'Delete, the default'})."
+        )
+    if strength == 1:
+        return "The old resource is deleted after a final snapshot."
+    if strength == 2:
+        return "The old resource is orphaned (UpdateReplacePolicy Retain); the new one is empty."
+    return f"UpdateReplacePolicy {_short(before.update_replace_policy)} cannot be evaluated."
+
+
+def _weakened_policies(
+    stack: Stack, before: Resource, after: Resource, info: StatefulType
+) -> Iterator[Finding]:
+    for rule, attr, name in (
+        (R.WEAKENED_DELETION_POLICY, "deletion_policy", "DeletionPolicy"),
+        (R.WEAKENED_UPDATE_REPLACE_POLICY, "update_replace_policy", "UpdateReplacePolicy"),
+    ):
+        a = getattr(before, attr)
+        b = getattr(after, attr)
+        if a == b:
+            continue
+        sa, sb = _strength(a, info), _strength(b, info)
+        if sa is not None and sb is not None and sb >= sa:
+            continue
+        why = "" if sb is not None and sa is not None else " (cannot be evaluated)"
+        yield _finding(
+            rule,
+            stack,
+            after,
+            f"{after.type} {after.logical_id}: {name} {a or 'Delete (default)'} -> "
+            f"{_short(b) if b else 'Delete (default)'}{why}.",
+        )
+
+
+def _weakened_protections(
+    stack: Stack, before: Resource, after: Resource, info: StatefulType
+) -> Iterator[Finding]:
+    for rule, check, what in (
+        (R.WEAKENED_DELETION_PROTECTION, info.deletion_protection, "deletion protection"),
+        (R.WEAKENED_PITR, info.point_in_time_recovery, "point-in-time recovery"),
+        (R.WEAKENED_VERSIONING, info.versioning, "versioning"),
+    ):
+        if check is None:
+            continue
+        was = _protection(before, check)
+        now = _protection(after, check)
+        if was is True and now is not True:
+            state = "off" if now is False else "not evaluable"
+            path = check.path.replace(".", "/")
+            yield _finding(
+                rule,
+                stack,
+                after,
+                f"{after.type} {after.logical_id}: {what} goes from on to {state} "
+                f"({path}: {_short(_value(before, check))} -> {_short(_value(after, check))}).",
+            )
+
+
+def _value(resource: Resource, check: PropertyCheck) -> Any:
+    value = get_path(resource.properties, tuple(check.path.split(".")))
+    return check.default if value is None else value
+
+
+def _protection(resource: Resource, check: PropertyCheck) -> bool | None:
+    """Whether the protection is on (``None``: it cannot be evaluated)."""
+    value = _value(resource, check)
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        return False
+    states = [_on(v, check) for v in values]
+    if any(s is False for s in states):
+        return False
+    return None if any(s is None for s in states) else True
+
+
+def _on(value: Any, check: PropertyCheck) -> bool | None:
+    if value is None:
+        return False
+    if contains_intrinsic(value):
+        return None
+    if check.min is not None:
+        try:
+            return float(value) >= check.min
+        except (TypeError, ValueError):
+            return None
+    if isinstance(check.on, bool):
+        return str(value).lower() == str(check.on).lower()
+    return bool(value == check.on)
+
+
+# -- AWS Backup ------------------------------------------------------------------------
+
+
+def _weakened_vault(stack: Stack, before: Resource, after: Resource) -> Iterator[Finding]:
+    lost: list[str] = []
+    lock_before = before.properties.get("LockConfiguration")
+    lock_after = after.properties.get("LockConfiguration")
+    if lock_before and not lock_after:
+        lost.append("its LockConfiguration (vault lock) is removed")
+    if _denies_delete(before.properties.get("AccessPolicy")) and not _denies_delete(
+        after.properties.get("AccessPolicy")
+    ):
+        lost.append("its AccessPolicy no longer denies backup:DeleteRecoveryPoint")
+    if lost:
+        yield _finding(
+            R.WEAKENED_VAULT,
+            stack,
+            after,
+            f"backup vault {after.logical_id}: {' and '.join(lost)}.",
+        )
+
+
+def _denies_delete(policy: Any) -> bool:
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return False
+    if not isinstance(policy, Mapping):
+        return False
+    statements = policy.get("Statement")
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    for statement in statements if isinstance(statements, list) else []:
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Deny":
+            continue
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        if any(isinstance(a, str) and a.lower() in _DELETE_ACTIONS for a in actions):
+            return True
+    return False
+
+
+def _weakened_retention(stack: Stack, before: Resource, after: Resource) -> Iterator[Finding]:
+    old_rules = _plan_rules(before)
+    new_rules = _plan_rules(after)
+    lowered: list[str] = []
+    for name, days in old_rules.items():
+        if name not in new_rules:
+            lowered.append(f"rule {name} ({_days(days)}) removed")
+        elif _lower(new_rules[name], days):
+            lowered.append(f"rule {name}: {_days(days)} -> {_days(new_rules[name])}")
+    if lowered:
+        yield _finding(
+            R.WEAKENED_RETENTION,
+            stack,
+            after,
+            f"backup plan {after.logical_id}: retention lowered ({'; '.join(lowered)}).",
+        )
+
+
+def _plan_rules(resource: Resource) -> dict[str, Any]:
+    plan = resource.properties.get("BackupPlan")
+    rules = plan.get("BackupPlanRule") if isinstance(plan, Mapping) else None
+    out: dict[str, Any] = {}
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(rule, Mapping):
+            continue
+        name = rule.get("RuleName")
+        lifecycle = rule.get("Lifecycle")
+        days = lifecycle.get("DeleteAfterDays") if isinstance(lifecycle, Mapping) else None
+        out[name if isinstance(name, str) else f"#{i}"] = days
+    return out
+
+
+def _lower(new: Any, old: Any) -> bool:
+    # No DeleteAfterDays keeps recovery points forever.
+    if new is None:
+        return False
+    if old is None:
+        return True
+    try:
+        return float(new) < float(old)
+    except (TypeError, ValueError):
+        return bool(new != old)  # an intrinsic: cannot be shown to be at least as long
+
+
+def _days(days: Any) -> str:
+    return "kept forever" if days is None else f"{_short(days)} days"
+
+
+def _backup_coverage(old: Stack, new: Stack) -> Iterator[Finding]:
+    if not any(r.type == _BACKUP_SELECTION for r in old.resources.values()):
+        return
+    before = _covered(old)
+    if not before:
+        return
+    after = _covered(new)
+    for logical_id in sorted(before - after):
+        resource = new.resources.get(logical_id)
+        if resource is None:
+            continue  # removed: reported as removed or renamed
+        yield _finding(
+            R.WEAKENED_BACKUP_SELECTION,
+            new,
+            resource,
+            f"{resource.type} {logical_id} was covered by an AWS Backup selection in the "
+            "old template and is covered by none in the new one.",
+        )
+
+
+def _covered(stack: Stack) -> set[str]:
+    """The logical ids of backup-capable resources some backup selection covers (by
+    reference, by tag, or by a wildcard resource ARN)."""
+    candidates = {
+        lid: r
+        for lid, r in stack.resources.items()
+        if (info := stateful_type(r.type)) is not None and info.aws_backup
+    }
+    covered: set[str] = set()
+    for selection in stack.resources.values():
+        if selection.type != _BACKUP_SELECTION:
+            continue
+        body = selection.properties.get("BackupSelection")
+        if not isinstance(body, Mapping):
+            continue
+        resources = body.get("Resources") or []
+        refs = set(_referenced_ids(resources))
+        covered.update(refs & candidates.keys())
+        if any(isinstance(x, str) and "*" in x for x in _strings(resources)):
+            covered.update(candidates)
+        tags = list(_selection_tags(body))
+        for lid, resource in candidates.items():
+            if any(resource.tag(k) == v for k, v in tags):
+                covered.add(lid)
+    return covered
+
+
+def _selection_tags(body: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for item in body.get("ListOfTags") or []:
+        if isinstance(item, Mapping):
+            yield str(item.get("ConditionKey")), item.get("ConditionValue")
+    conditions = body.get("Conditions")
+    if isinstance(conditions, Mapping):
+        for item in conditions.get("StringEquals") or []:
+            if isinstance(item, Mapping):
+                key = str(item.get("ConditionKey", ""))
+                yield key.removeprefix("aws:ResourceTag/"), item.get("ConditionValue")
+
+
+def _referenced_ids(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        ref = value.get("Ref")
+        if isinstance(ref, str):
+            yield ref
+        att = value.get("Fn::GetAtt")
+        if isinstance(att, list) and att and isinstance(att[0], str):
+            yield att[0]
+        sub = value.get("Fn::Sub")
+        text = sub[0] if isinstance(sub, list) and sub else sub
+        if isinstance(text, str):
+            for part in text.split("${")[1:]:
+                yield part.split("}")[0].split(".")[0]
+        for item in value.values():
+            yield from _referenced_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _referenced_ids(item)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+# -- findings --------------------------------------------------------------------------
+
+
+def _finding(
+    rule: RuleInfo,
+    stack: Stack,
+    resource: Resource,
+    message: str,
+    *,
+    fix: str | None = None,
+    template_path: str | None = None,
+    label: str | None = None,
+) -> Finding:
+    finding = Finding(
+        rule_id=rule.rule_id,
+        severity=rule.severity,
+        title=rule.title,
+        message=message,
+        fix=fix or rule.fix,
+        stack=label or stack.label,
+        template_path=template_path or stack.template_path,
+        logical_id=resource.logical_id,
+        resource_type=resource.type,
+        construct_path=resource.construct_path,
+    )
+    reason = acknowledgement(resource, rule.rule_id)
+    return finding if reason is None else finding.acknowledge(reason)
+
+
+def acknowledgement(
+    resource: Resource, rule_id: str, *, today: _dt.date | None = None
+) -> str | None:
+    """The reason of an unexpired ``lattice:acknowledgements`` entry for ``rule_id`` in the
+    resource's Metadata, or ``None``."""
+    entries = resource.metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY)
+    if not isinstance(entries, list):
+        return None
+    today = today or _dt.date.today()
+    for entry in entries:
+        if not isinstance(entry, Mapping) or entry.get("rule_id") != rule_id:
+            continue
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or len(reason.strip()) < 10:
+            continue
+        expires = entry.get("expires")
+        if expires is not None:
+            try:
+                if _dt.date.fromisoformat(str(expires)) < today:
+                    continue
+            except ValueError:
+                continue
+        return reason
+    return None
+
+
+def _plural(word: str, items: list[str]) -> str:
+    return word if len(items) == 1 else word.replace("y", "ies")
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, sort_keys=True, default=str) if value is not None else "absent"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
