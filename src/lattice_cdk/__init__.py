@@ -8,7 +8,7 @@ CDK constructs (``LatticeBucket``...) load on first use, so the policy and the
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._environments import (
     EnvironmentRegistry,
@@ -26,8 +26,23 @@ from ._policy import (
 )
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from .cdk import BackupManager as BackupManager
+    from .cdk import BackupRules as BackupRules
+    from .cdk import DisasterRecoveryVault as DisasterRecoveryVault
+    from .cdk import LatticeBucket as LatticeBucket
+    from .cdk import LatticeDatabase as LatticeDatabase
+    from .cdk import LatticeTable as LatticeTable
+
 # Public names of the CDK layer, loaded on first access: name -> module.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "BackupManager": "lattice_cdk.cdk",
+    "BackupRules": "lattice_cdk.cdk",
+    "DisasterRecoveryVault": "lattice_cdk.cdk",
+    "LatticeBucket": "lattice_cdk.cdk",
+    "LatticeDatabase": "lattice_cdk.cdk",
+    "LatticeTable": "lattice_cdk.cdk",
+}
 
 __all__ = [
     "EnvironmentRegistry",

@@ -1,0 +1,156 @@
+"""LatticeBucket: an S3 bucket protected as its environment requires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .._errors import StatefulnessError
+from .._policy import StatefulnessPolicy
+from ._backup import BackupManager, manager_for
+from ._context import policy_for
+from ._removal import to_removal_policy
+from ._tags import record_lattice_view, tag_lattice
+
+__all__ = ["LatticeBucket", "check_name"]
+
+#: Props Lattice decides; passing them through ``bucket_props`` goes through the policy.
+_POLICY_PROPS = ("removal_policy", "auto_delete_objects", "versioned")
+
+
+class LatticeBucket(Construct):
+    """An ``s3.Bucket`` whose protection follows the environment.
+
+    - prod/staging: DeletionPolicy and UpdateReplacePolicy ``Retain``, versioning,
+      KMS encryption (``aws/s3`` key with an S3 bucket key), public access blocked,
+      SSL enforced, noncurrent versions expired after the backup retention, and backed
+      up through the stack's :class:`BackupManager` (daily; weekly, monthly and
+      continuous in prod).
+    - dev: ``Delete`` with ``auto_delete_objects`` so ``cdk destroy`` works; no backups.
+    - ``force_retain=True``: ``Retain`` in every environment, never auto-delete.
+
+    The inner bucket has construct id ``"Default"``: ``LatticeBucket(self, "Data", ...)``
+    keeps the logical id of ``s3.Bucket(self, "Data")``, so adopting Lattice never
+    replaces an existing bucket. No physical name is derived from ``name``.
+
+    Raises :class:`~lattice_cdk.StatefulnessError` for ``removal_policy=DESTROY`` or
+    ``auto_delete_objects=True`` in prod/staging, and ``versioned=False`` where
+    backups are on.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        environment: str | None = None,
+        force_retain: bool = False,
+        backup_retention_days: int | None = None,
+        backup_manager: BackupManager | None = None,
+        policy: StatefulnessPolicy | None = None,
+        **bucket_props: Any,
+    ) -> None:
+        """Create the bucket.
+
+        :param name: the logical name (tags, backup selection); not the bucket's name.
+        :param environment: default: CDK context ``lattice:environment``.
+        :param force_retain: retain in every environment. Default: False.
+        :param backup_retention_days: days backups and noncurrent versions are kept.
+            Default: the policy's (30 prod, 14 staging, 7 dev).
+        :param backup_manager: default: :meth:`BackupManager.of` the stack.
+        :param policy: a ready policy instead of ``environment`` and the overrides.
+        :param bucket_props: any other ``s3.Bucket`` props; Lattice's choices above are
+            defaults you may tighten, and unsafe ones are refused.
+        """
+        super().__init__(scope, id)
+        check_name(name)
+        self.name = name
+        overrides = {k: bucket_props.pop(k) for k in _POLICY_PROPS if k in bucket_props}
+        self.policy: StatefulnessPolicy = policy_for(
+            self,
+            environment=environment,
+            policy=policy,
+            force_retain=force_retain,
+            backup_retention_days=backup_retention_days,
+            removal_policy=overrides.get("removal_policy"),
+            auto_delete_objects=overrides.get("auto_delete_objects"),
+            versioning=overrides.get("versioned"),
+        )
+        p = self.policy
+        if p.enable_backups and not p.versioning:
+            raise StatefulnessError(
+                f"AWS Backup needs S3 versioning, and environment {p.environment!r} backs "
+                "this bucket up.",
+                field="versioned",
+                value=False,
+                allowed="True (or leave it unset)",
+                fix="remove versioned=False.",
+                code="versioning-required",
+            )
+        lifecycle = list(bucket_props.pop("lifecycle_rules", None) or [])
+        if p.versioning:
+            lifecycle.append(
+                s3.LifecycleRule(
+                    id="lattice-noncurrent-expiry",
+                    noncurrent_version_expiration=Duration.days(p.backup_retention_days),
+                    abort_incomplete_multipart_upload_after=Duration.days(7),
+                )
+            )
+        defaults: dict[str, Any] = {
+            "encryption": s3.BucketEncryption.KMS_MANAGED,
+            "bucket_key_enabled": True,
+            "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+            "enforce_ssl": True,
+        }
+        if bucket_props.get("encryption_key") is not None:
+            defaults["encryption"] = s3.BucketEncryption.KMS
+        props = {**defaults, **bucket_props}
+        self.bucket = s3.Bucket(
+            self,
+            "Default",
+            versioned=p.versioning,
+            removal_policy=to_removal_policy(p.removal_policy),
+            auto_delete_objects=p.allow_auto_delete_objects,
+            lifecycle_rules=lifecycle or None,
+            **props,
+        )
+        tag_lattice(self, p, name=name)
+        record_lattice_view(
+            self.bucket.node.default_child,  # type: ignore[arg-type]
+            p,
+            name=name,
+            removal=p.removal_policy.value,
+        )
+        self.backup_manager = manager_for(self, p, backup_manager)
+        if self.backup_manager is not None:
+            self.backup_manager.add_bucket(
+                self.bucket,
+                name=name,
+                retention_days=p.backup_retention_days if backup_retention_days else None,
+            )
+
+    @property
+    def bucket_name(self) -> str:
+        """The bucket's physical name (a token until deploy)."""
+        return self.bucket.bucket_name
+
+    @property
+    def bucket_arn(self) -> str:
+        """The bucket's ARN (a token until deploy)."""
+        return self.bucket.bucket_arn
+
+
+def check_name(name: object) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise StatefulnessError(
+            "is not a usable logical name.",
+            field="name",
+            value=name,
+            allowed="a non-empty string such as 'app-data'",
+            fix="pass name='<what this data is>'.",
+            code="invalid-value",
+        )

@@ -1,0 +1,107 @@
+"""Which environment a construct belongs to: its argument, else CDK context.
+
+Custom environments come from CDK context ``lattice:environments`` (a mapping or a JSON
+string such as ``'{"qa": "staging"}'``) and are registered before the name is resolved,
+so ``cdk synth -c lattice:environment=qa -c 'lattice:environments={"qa":"staging"}'``
+works with no Python change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from constructs import Construct
+
+from .._environments import default_registry
+from .._errors import StatefulnessError
+from .._policy import StatefulnessPolicy, create_statefulness_policy
+
+__all__ = [
+    "ENVIRONMENTS_CONTEXT_KEY",
+    "ENVIRONMENT_CONTEXT_KEY",
+    "policy_for",
+    "register_context_environments",
+    "resolve_construct_environment",
+]
+
+#: CDK context key naming the environment (``cdk synth -c lattice:environment=prod``).
+ENVIRONMENT_CONTEXT_KEY = "lattice:environment"
+#: CDK context key registering custom environments: ``{"qa": "staging"}``.
+ENVIRONMENTS_CONTEXT_KEY = "lattice:environments"
+
+
+def register_context_environments(scope: Construct) -> None:
+    """Register the custom environments named in context ``lattice:environments``.
+
+    Accepts a mapping or a JSON object string (what ``-c`` on the command line gives).
+    Registering the same name on the same tier twice is a no-op.
+    """
+    raw: Any = scope.node.try_get_context(ENVIRONMENTS_CONTEXT_KEY)
+    if raw is None:
+        return
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise _bad_environments(raw, f"is not valid JSON ({exc.msg}).") from None
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise _bad_environments(raw, "must map environment names to tiers.")
+    default_registry.register_all(raw)
+
+
+def resolve_construct_environment(scope: Construct, environment: str | None) -> str:
+    """The canonical environment name for ``scope``.
+
+    ``environment`` wins; else CDK context ``lattice:environment``; else
+    :class:`~lattice_cdk.UnknownEnvironmentError` (Lattice never guesses ``dev``).
+    """
+    register_context_environments(scope)
+    name: Any = environment
+    if name is None:
+        name = scope.node.try_get_context(ENVIRONMENT_CONTEXT_KEY)
+    return default_registry.resolve(name).name
+
+
+def policy_for(
+    scope: Construct,
+    *,
+    environment: str | None,
+    policy: StatefulnessPolicy | None = None,
+    **overrides: Any,
+) -> StatefulnessPolicy:
+    """The policy a construct applies: ``policy`` as given, else one built for its environment.
+
+    ``overrides`` go to :func:`~lattice_cdk.create_statefulness_policy`, which refuses
+    unsafe combinations with a :class:`~lattice_cdk.StatefulnessError`. Passing both
+    ``policy`` and an ``environment`` that names another environment is an error.
+    """
+    if policy is not None:
+        if environment is not None:
+            wanted = resolve_construct_environment(scope, environment)
+            if wanted != policy.environment:
+                raise StatefulnessError(
+                    f"contradicts the policy's environment {policy.environment!r}.",
+                    field="environment",
+                    value=environment,
+                    allowed=f"{policy.environment!r} or None when policy= is given",
+                    fix="pass either environment= or policy=, not both.",
+                    code="contradictory-overrides",
+                )
+        return policy
+    name = resolve_construct_environment(scope, environment)
+    return create_statefulness_policy(environment=name, **overrides)
+
+
+def _bad_environments(value: object, message: str) -> StatefulnessError:
+    return StatefulnessError(
+        message,
+        field=f"context {ENVIRONMENTS_CONTEXT_KEY!r}",
+        value=value,
+        allowed='a mapping or JSON object of names to tiers, e.g. {"qa": "staging"}',
+        fix=f"""pass -c '{ENVIRONMENTS_CONTEXT_KEY}={{"qa": "staging"}}' or set it in cdk.json.""",
+        code="invalid-value",
+    )

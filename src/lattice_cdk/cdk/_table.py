@@ -1,0 +1,139 @@
+"""LatticeTable: a DynamoDB table protected as its environment requires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
+from ._backup import BackupManager, manager_for
+from ._bucket import check_name
+from ._context import policy_for
+from ._removal import to_removal_policy
+from ._tags import record_lattice_view, tag_lattice
+
+__all__ = ["LatticeTable"]
+
+
+class LatticeTable(Construct):
+    """A ``dynamodb.Table`` whose protection follows the environment.
+
+    Built on ``dynamodb.Table`` (``AWS::DynamoDB::Table``), not ``TableV2``
+    (``AWS::DynamoDB::GlobalTable``): most existing apps use ``Table``, and moving
+    between the two resource types replaces the table.
+
+    - prod/staging: ``Retain`` (deletion and replacement), point-in-time recovery
+      (``PointInTimeRecoverySpecification``, 35 days), AWS-managed KMS encryption,
+      backed up through the stack's :class:`BackupManager`; deletion protection in prod.
+    - dev: ``Delete``, no PITR, no deletion protection, no backups, unless
+      ``force_retain=True`` (then ``Retain``).
+    - Billing defaults to on-demand (``PAY_PER_REQUEST``).
+
+    The inner table has construct id ``"Default"``: ``LatticeTable(self, "Orders", ...)``
+    keeps the logical id of ``dynamodb.Table(self, "Orders")``.
+
+    Raises :class:`~lattice_cdk.StatefulnessError` for ``removal_policy=DESTROY`` in
+    prod/staging, and for turning deletion protection or PITR off in prod.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        environment: str | None = None,
+        force_retain: bool = False,
+        backup_retention_days: int | None = None,
+        backup_manager: BackupManager | None = None,
+        policy: StatefulnessPolicy | None = None,
+        **table_props: Any,
+    ) -> None:
+        """Create the table.
+
+        :param name: the logical name (tags, backup selection); not the table's name.
+        :param environment: default: CDK context ``lattice:environment``.
+        :param force_retain: retain in every environment. Default: False.
+        :param backup_retention_days: days AWS Backup keeps daily backups. Default:
+            the policy's.
+        :param backup_manager: default: :meth:`BackupManager.of` the stack.
+        :param policy: a ready policy instead of ``environment`` and the overrides.
+        :param table_props: any other ``dynamodb.Table`` props (``partition_key`` is
+            required by DynamoDB).
+        """
+        super().__init__(scope, id)
+        check_name(name)
+        self.name = name
+        pitr_given = _pitr_override(table_props)
+        self.policy: StatefulnessPolicy = policy_for(
+            self,
+            environment=environment,
+            policy=policy,
+            force_retain=force_retain,
+            backup_retention_days=backup_retention_days,
+            removal_policy=table_props.pop("removal_policy", None),
+            deletion_protection=table_props.pop("deletion_protection", None),
+            point_in_time_recovery=pitr_given,
+        )
+        p = self.policy
+        recovery_days = table_props.pop("point_in_time_recovery_specification", None)
+        days = getattr(recovery_days, "recovery_period_in_days", None)
+        pitr = dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=p.point_in_time_recovery,
+            recovery_period_in_days=(days or CONTINUOUS_BACKUP_MAX_DAYS)
+            if p.point_in_time_recovery
+            else None,
+        )
+        defaults: dict[str, Any] = {"billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST}
+        if p.retains_data:
+            defaults["encryption"] = dynamodb.TableEncryption.AWS_MANAGED
+        if table_props.get("encryption_key") is not None:
+            defaults["encryption"] = dynamodb.TableEncryption.CUSTOMER_MANAGED
+        self.table = dynamodb.Table(
+            self,
+            "Default",
+            removal_policy=to_removal_policy(p.removal_policy),
+            deletion_protection=p.deletion_protection,
+            point_in_time_recovery_specification=pitr,
+            **{**defaults, **table_props},
+        )
+        tag_lattice(self, p, name=name)
+        record_lattice_view(
+            self.table.node.default_child,  # type: ignore[arg-type]
+            p,
+            name=name,
+            removal=p.removal_policy.value,
+        )
+        self.backup_manager = manager_for(self, p, backup_manager)
+        if self.backup_manager is not None:
+            self.backup_manager.add_resource(
+                self.table,
+                name=name,
+                retention_days=p.backup_retention_days if backup_retention_days else None,
+            )
+
+    @property
+    def table_name(self) -> str:
+        """The table's physical name (a token until deploy)."""
+        return self.table.table_name
+
+    @property
+    def table_arn(self) -> str:
+        """The table's ARN (a token until deploy)."""
+        return self.table.table_arn
+
+
+def _pitr_override(props: dict[str, Any]) -> bool | None:
+    """What the caller asked for PITR, from either of ``Table``'s two props."""
+    legacy = props.pop("point_in_time_recovery", None)
+    spec = props.get("point_in_time_recovery_specification")
+    enabled = getattr(spec, "point_in_time_recovery_enabled", None)
+    if enabled is None and isinstance(spec, dict):
+        enabled = spec.get("point_in_time_recovery_enabled")
+    if enabled is False or legacy is False:
+        return False
+    if enabled or legacy:
+        return True
+    return None

@@ -1,0 +1,56 @@
+"""Tags and metadata that tell tools (the checker, AWS Backup selections) what Lattice did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnResource, Tags
+from constructs import Construct
+
+from .._policy import StatefulnessPolicy
+
+__all__ = [
+    "BACKUP_TAG",
+    "ENVIRONMENT_TAG",
+    "LATTICE_METADATA_KEY",
+    "NAME_TAG",
+    "PROTECTION_TAG",
+    "record_lattice_view",
+    "tag_lattice",
+]
+
+#: Canonical environment name (the checker reads it to know a stack's environment).
+ENVIRONMENT_TAG = "lattice:environment"
+#: ``maximum``, ``moderate`` or ``minimal``.
+PROTECTION_TAG = "lattice:protection"
+#: The construct's logical ``name=``.
+NAME_TAG = "lattice:name"
+#: ``true`` on resources enrolled in AWS Backup by tag.
+BACKUP_TAG = "lattice:backup"
+#: Resource Metadata key holding Lattice's view of a resource.
+LATTICE_METADATA_KEY = "lattice"
+
+
+def tag_lattice(scope: Construct, policy: StatefulnessPolicy, *, name: str | None = None) -> None:
+    """Tag every taggable resource under ``scope`` with the environment and protection."""
+    tags = Tags.of(scope)
+    tags.add(ENVIRONMENT_TAG, policy.environment)
+    tags.add(PROTECTION_TAG, policy.protection_level.value)
+    if name is not None:
+        tags.add(NAME_TAG, name)
+
+
+def record_lattice_view(
+    resource: CfnResource, policy: StatefulnessPolicy, *, name: str, **extra: Any
+) -> None:
+    """Write Lattice's view (environment, protection, removal...) into resource Metadata."""
+    view: dict[str, Any] = {
+        "name": name,
+        "environment": policy.environment,
+        "tier": policy.tier.value,
+        "protection": policy.protection_level.value,
+        "force_retain": policy.force_retain,
+        "backups": policy.enable_backups,
+    }
+    view.update(extra)
+    resource.add_metadata(LATTICE_METADATA_KEY, view)
