@@ -165,6 +165,7 @@ def _removed(stack: Stack, resource: Resource, *, label: str | None = None) -> F
         stack,
         resource,
         f"{resource.type} {resource.logical_id} is no longer in the template: it will be {what}.",
+        label=label,
     )
 
 

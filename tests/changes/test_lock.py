@@ -1,0 +1,171 @@
+"""The stateful lock: round-trips, what breaks it, deliberate updates, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lattice_cdk import InputError
+from lattice_cdk.cfn import load
+from lattice_cdk.changes._lock import (
+    build_lock,
+    lock_findings,
+    read_lock,
+    update_lock,
+    write_lock,
+)
+
+from ..helpers import run_lattice
+
+TEMPLATE: dict[str, Any] = {
+    "Resources": {
+        "DataBucketE3889A50": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {"BucketName": "app-data"},
+            "DeletionPolicy": "Retain",
+            "Metadata": {"aws:cdk:path": "App/Data/Resource"},
+        },
+        "Table": {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {
+                "TableName": "orders",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            },
+        },
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+    }
+}
+
+
+def _write(folder: Path, template: dict[str, Any], name: str = "App") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.template.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    return folder
+
+
+def _changed(mutate: Any) -> dict[str, Any]:
+    template = copy.deepcopy(TEMPLATE)
+    mutate(template["Resources"])
+    return template
+
+
+def _rules(tmp_path: Path, template: dict[str, Any]) -> list[tuple[str, str | None]]:
+    lock = build_lock(load(_write(tmp_path / "old", TEMPLATE)))
+    findings = lock_findings(load(_write(tmp_path / "new", template)), lock)
+    return sorted((f.rule_id, f.logical_id) for f in findings)
+
+
+def test_lock_round_trips_through_its_file(tmp_path: Path) -> None:
+    lock = build_lock(load(_write(tmp_path / "a", TEMPLATE)))
+    write_lock(lock, tmp_path / "lattice.lock.json")
+    assert read_lock(tmp_path / "lattice.lock.json") == lock
+    entries = {e.logical_id: e for e in lock.entries}
+    assert set(entries) == {"DataBucketE3889A50", "Table"}  # the role is stateless
+    assert entries["DataBucketE3889A50"].properties == {"BucketName": "app-data"}
+    assert entries["Table"].properties["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+
+
+def test_an_unchanged_app_keeps_its_lock(tmp_path: Path) -> None:
+    assert _rules(tmp_path, TEMPLATE) == []
+
+
+def test_removed_renamed_replaced_and_may_replace(tmp_path: Path) -> None:
+    def removed(r: dict[str, Any]) -> None:
+        del r["Table"]
+
+    def renamed(r: dict[str, Any]) -> None:
+        body = r.pop("DataBucketE3889A50")
+        body["Metadata"] = {"aws:cdk:path": "App/Storage/Data/Resource"}
+        r["StorageDataBucket1234ABCD"] = body
+
+    def replaced(r: dict[str, Any]) -> None:
+        r["Table"]["Properties"]["TableName"] = "orders-v2"
+
+    def maybe(r: dict[str, Any]) -> None:
+        r["Table"]["Properties"]["KeySchema"][0]["AttributeName"] = "id"
+
+    assert _rules(tmp_path / "1", _changed(removed)) == [("LAT1701", "Table")]
+    assert _rules(tmp_path / "2", _changed(renamed)) == [("LAT1702", "DataBucketE3889A50")]
+    assert _rules(tmp_path / "3", _changed(replaced)) == [("LAT1703", "Table")]
+    assert _rules(tmp_path / "4", _changed(maybe)) == [("LAT2704", "Table")]
+
+
+def test_safe_changes_and_new_resources(tmp_path: Path) -> None:
+    def safe(r: dict[str, Any]) -> None:
+        r["Table"]["Properties"]["BillingMode"] = "PAY_PER_REQUEST"
+        r["Role"]["Properties"]["Path"] = "/x/"
+        r["Queue"] = {"Type": "AWS::SQS::Queue"}
+
+    assert _rules(tmp_path, _changed(safe)) == [("LAT3705", "Queue")]
+
+
+def test_a_missing_stack_fails_closed(tmp_path: Path) -> None:
+    lock = build_lock(load(_write(tmp_path / "old", TEMPLATE)))
+    other = load(_write(tmp_path / "new", {"Resources": {}}, name="Other"))
+    findings = lock_findings(other, lock, report_unlocked=False)
+    assert sorted(f.rule_id for f in findings) == ["LAT1701", "LAT1701"]
+
+
+def test_update_records_who_why_when(tmp_path: Path) -> None:
+    old = build_lock(load(_write(tmp_path / "old", TEMPLATE)))
+    new_app = load(_write(tmp_path / "new", _changed(lambda r: r.pop("Table"))))
+    at = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+    new = update_lock(old, new_app, reason="table moved to the data stack", by="ana", at=at)
+    assert [e.logical_id for e in new.entries] == ["DataBucketE3889A50"]
+    (update,) = new.history
+    assert (update.by, update.at, update.removed) == ("ana", "2026-11-25T12:00:00Z", ("App/Table",))
+    assert lock_findings(new_app, new) == []
+    with pytest.raises(InputError, match="too short"):
+        update_lock(old, new_app, reason="because", by="ana")
+
+
+def test_a_broken_lock_file_is_unusable_input(tmp_path: Path) -> None:
+    path = tmp_path / "lattice.lock.json"
+    path.write_text('{"resources": []}')
+    with pytest.raises(InputError, match="not a Lattice lock file"):
+        read_lock(path)
+
+
+def test_cli_lock_workflow(tmp_path: Path) -> None:
+    app = _write(tmp_path / "app", TEMPLATE)
+    lock = tmp_path / "lattice.lock.json"
+    created = run_lattice("lock", str(app), "--lock-file", str(lock))
+    assert created.returncode == 0, created.stderr
+    assert "2 stateful resource(s) locked" in created.stdout
+    assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0
+
+    _write(tmp_path / "app", _changed(lambda r: r.pop("Table")))
+    verify = run_lattice("lock", str(app), "--verify", "--lock-file", str(lock), "--format", "json")
+    assert verify.returncode == 2
+    assert [f["rule_id"] for f in json.loads(verify.stdout)["findings"]] == ["LAT1701"]
+
+    again = run_lattice("lock", str(app), "--lock-file", str(lock))
+    assert again.returncode == 1
+    assert "--update --reason" in again.stderr
+    assert "Traceback" not in again.stderr
+    no_reason = run_lattice("lock", str(app), "--update", "--lock-file", str(lock))
+    assert no_reason.returncode == 1
+    assert "needs --reason" in no_reason.stderr
+
+    updated = run_lattice(
+        "lock",
+        str(app),
+        "--update",
+        "--reason",
+        "drop the orders table, JIRA-1",
+        "--by",
+        "ci",
+        "--lock-file",
+        str(lock),
+    )
+    assert updated.returncode == 0, updated.stderr
+    history = json.loads(lock.read_text())["history"]
+    assert history[-1]["by"] == "ci"
+    assert history[-1]["removed"] == ["App/Table"]
+    assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0
