@@ -9,6 +9,7 @@ boto3 is imported here only, when a command asks for the deployed state.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,8 @@ def cloudformation_client(
     import boto3
     import botocore.exceptions
 
+    # botocore reads AWS_DEFAULT_REGION only; the AWS CLI and SDKs also honour AWS_REGION.
+    region = region or os.environ.get("AWS_REGION") or None
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         if session.region_name is None:
