@@ -35,7 +35,7 @@ from .._policy import (
     create_statefulness_policy,
 )
 from ._context import policy_for
-from ._tags import ENVIRONMENT_TAG, tag_lattice
+from ._tags import ENVIRONMENT_TAG, record_lattice_view, tag_lattice
 
 __all__ = [
     "BackupManager",
@@ -636,6 +636,12 @@ class BackupManager(Construct):
                 resources=[bucket.arn_for_objects("*")],
                 conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
             )
+        )
+        record_lattice_view(
+            bucket.node.default_child,  # type: ignore[arg-type]
+            p,
+            name="lattice-compliance-reports",
+            removal="RETAIN",
         )
         self.add_bucket(bucket, name="lattice-compliance-reports")
         return bucket

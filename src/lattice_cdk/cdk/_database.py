@@ -67,7 +67,7 @@ class LatticeDatabase(Construct):
         :param name: the logical name (tags, backup selection); not an identifier.
         :param vpc: the VPC to place it in.
         :param environment: default: CDK context ``lattice:environment``.
-        :param engine: default: PostgreSQL 16 (Aurora PostgreSQL 16.4 with ``cluster``).
+        :param engine: default: PostgreSQL 18 (Aurora PostgreSQL 17.6 with ``cluster``).
         :param cluster: an Aurora ``DatabaseCluster`` instead of a ``DatabaseInstance``.
             Default: False.
         :param force_retain: retain in every environment. Default: False.
@@ -121,7 +121,7 @@ class LatticeDatabase(Construct):
         native_days = min(p.backup_retention_days, CONTINUOUS_BACKUP_MAX_DAYS)
         if cluster:
             engine = engine or rds.DatabaseClusterEngine.aurora_postgres(
-                version=rds.AuroraPostgresEngineVersion.VER_16_4
+                version=rds.AuroraPostgresEngineVersion.VER_17_6
             )
             self._add_credentials(props, engine)
             readers = (
@@ -148,7 +148,7 @@ class LatticeDatabase(Construct):
             cfn = self.cluster.node.default_child
         else:
             engine = engine or rds.DatabaseInstanceEngine.postgres(
-                version=rds.PostgresEngineVersion.VER_16
+                version=rds.PostgresEngineVersion.VER_18
             )
             self._add_credentials(props, engine)
             defaults: dict[str, Any] = {

@@ -1,0 +1,178 @@
+"""LatticeTable: DynamoDB protection by environment, and what it refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk.assertions import Match, Template
+
+from lattice_cdk import StatefulnessError
+from lattice_cdk.cdk import LatticeTable
+
+from .stacks import PARTITION_KEY, new_stack, only
+
+
+def table_template(environment: str, **props: Any) -> Template:
+    stack = new_stack()
+    LatticeTable(
+        stack,
+        "Orders",
+        name="orders",
+        environment=environment,
+        partition_key=PARTITION_KEY,
+        **props,
+    )
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def prod() -> Template:
+    return table_template("prod")
+
+
+@pytest.fixture(scope="module")
+def staging() -> Template:
+    return table_template("staging")
+
+
+@pytest.fixture(scope="module")
+def dev() -> Template:
+    return table_template("dev")
+
+
+def test_prod_table_is_retained_protected_with_pitr(prod: Template) -> None:
+    prod.has_resource(
+        "AWS::DynamoDB::Table",
+        {
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": Match.object_like(
+                {
+                    "DeletionProtectionEnabled": True,
+                    "PointInTimeRecoverySpecification": {
+                        "PointInTimeRecoveryEnabled": True,
+                        "RecoveryPeriodInDays": 35,
+                    },
+                    "SSESpecification": {"SSEEnabled": True},
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "Tags": Match.array_with(
+                        [
+                            {"Key": "lattice:environment", "Value": "prod"},
+                            {"Key": "lattice:protection", "Value": "maximum"},
+                        ]
+                    ),
+                }
+            ),
+            "Metadata": {"lattice": Match.object_like({"name": "orders", "removal": "RETAIN"})},
+        },
+    )
+
+
+def test_prod_table_is_selected_in_the_backup_plan(prod: Template) -> None:
+    table_id, _ = only(prod, "AWS::DynamoDB::Table")
+    selection = prod.find_resources(
+        "AWS::Backup::BackupSelection",
+        {"Properties": {"BackupSelection": Match.object_like({"SelectionName": "orders"})}},
+    )
+    assert len(selection) == 1
+    assert table_id in str(next(iter(selection.values()))["Properties"]["BackupSelection"])
+
+
+def test_staging_table_is_retained_with_pitr_but_no_deletion_protection(
+    staging: Template,
+) -> None:
+    _, table = only(staging, "AWS::DynamoDB::Table")
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    props = table["Properties"]
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props.get("DeletionProtectionEnabled", False) is False
+    staging.resource_count_is("AWS::Backup::BackupSelection", 1)
+
+
+def test_dev_table_is_destroyed_without_pitr_or_backups(dev: Template) -> None:
+    _, table = only(dev, "AWS::DynamoDB::Table")
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Delete", "Delete")
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": False
+    }
+    assert table["Properties"].get("DeletionProtectionEnabled", False) is False
+    for resource in dev.to_json()["Resources"].values():
+        assert not resource["Type"].startswith("AWS::Backup::")
+
+
+def test_force_retain_keeps_a_dev_table() -> None:
+    _, table = only(table_template("dev", force_retain=True), "AWS::DynamoDB::Table")
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
+def test_user_table_props_pass_through() -> None:
+    template = table_template(
+        "prod",
+        sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.NUMBER),
+        time_to_live_attribute="expires",
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True, recovery_period_in_days=10
+        ),
+    )
+    template.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "KeySchema": [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True},
+            "PointInTimeRecoverySpecification": {
+                "PointInTimeRecoveryEnabled": True,
+                "RecoveryPeriodInDays": 10,
+            },
+        },
+    )
+
+
+@pytest.mark.parametrize("environment", ["prod", "dev"])
+def test_adopting_lattice_keeps_the_tables_logical_id(environment: str) -> None:
+    plain = new_stack()
+    dynamodb.Table(plain, "Orders", partition_key=PARTITION_KEY)
+    wrapped = new_stack()
+    LatticeTable(
+        wrapped, "Orders", name="orders", environment=environment, partition_key=PARTITION_KEY
+    )
+    (plain_id,) = Template.from_stack(plain).find_resources("AWS::DynamoDB::Table")
+    (wrapped_id,) = Template.from_stack(wrapped).find_resources("AWS::DynamoDB::Table")
+    assert plain_id == wrapped_id
+
+
+@pytest.mark.parametrize(
+    ("environment", "props", "code"),
+    [
+        ("prod", {"removal_policy": cdk.RemovalPolicy.DESTROY}, "destroy-not-allowed"),
+        ("staging", {"removal_policy": cdk.RemovalPolicy.DESTROY}, "destroy-not-allowed"),
+        ("prod", {"deletion_protection": False}, "protection-required"),
+        ("prod", {"point_in_time_recovery": False}, "protection-required"),
+        (
+            "prod",
+            {
+                "point_in_time_recovery_specification": dynamodb.PointInTimeRecoverySpecification(
+                    point_in_time_recovery_enabled=False
+                )
+            },
+            "protection-required",
+        ),
+        ("dev", {"force_retain": True, "removal_policy": cdk.RemovalPolicy.DESTROY}, None),
+    ],
+)
+def test_unsafe_table_configurations_are_refused(
+    environment: str, props: dict[str, Any], code: str | None
+) -> None:
+    with pytest.raises(StatefulnessError, match=r"Fix:") as info:
+        table_template(environment, **props)
+    assert info.value.code == (code or "contradictory-overrides")
+
+
+def test_dev_may_turn_pitr_on() -> None:
+    _, table = only(table_template("dev", point_in_time_recovery=True), "AWS::DynamoDB::Table")
+    assert table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
