@@ -1,0 +1,122 @@
+"""The refactor that loses data, on real CDK synth output: moving a bucket under a new
+parent changes its logical id; ``lattice diff`` catches it and both documented fixes
+(a wrapper whose inner resource is ``Default``, ``override_logical_id``) silence it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lattice_cdk.cfn import load
+from lattice_cdk.changes import diff_assemblies
+from lattice_cdk.changes._lock import build_lock, lock_findings
+
+Build = Callable[[object], None]
+
+
+def _apps(root: Path) -> dict[str, Path]:
+    import aws_cdk as cdk
+    from aws_cdk import aws_dynamodb as dynamodb
+    from aws_cdk import aws_s3 as s3
+    from constructs import Construct
+
+    def bucket(scope: Construct, cid: str) -> s3.Bucket:
+        return s3.Bucket(scope, cid, versioned=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+
+    def table(scope: Construct) -> None:
+        dynamodb.Table(
+            scope,
+            "Orders",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
+    class DataStore(Construct):
+        def __init__(self, scope: Construct, cid: str) -> None:
+            super().__init__(scope, cid)
+            bucket(self, "Default")
+
+    def v1(stack: cdk.Stack) -> None:
+        bucket(stack, "Data")
+        table(stack)
+
+    def moved(stack: cdk.Stack) -> None:
+        bucket(Construct(stack, "Storage"), "Data")
+        table(stack)
+
+    def wrapped(stack: cdk.Stack) -> None:
+        DataStore(stack, "Data")
+        table(stack)
+
+    def overridden(stack: cdk.Stack) -> None:
+        moved_bucket = bucket(Construct(stack, "Storage"), "Data")
+        cfn = moved_bucket.node.default_child
+        assert isinstance(cfn, s3.CfnBucket)
+        cfn.override_logical_id(_V1_BUCKET_ID)
+        table(stack)
+
+    def rekeyed(stack: cdk.Stack) -> None:
+        bucket(stack, "Data")
+        dynamodb.Table(
+            stack,
+            "Orders",
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
+    out: dict[str, Path] = {}
+    for name, build in {
+        "v1": v1, "moved": moved, "wrapped": wrapped, "overridden": overridden, "rekeyed": rekeyed
+    }.items():  # fmt: skip
+        outdir = root / name
+        # The context the CDK CLI passes: construct paths in the template metadata.
+        app = cdk.App(outdir=str(outdir), context={"aws:cdk:enable-path-metadata": True})
+        build(cdk.Stack(app, "DataStack", stack_name="prod-data"))
+        app.synth()
+        out[name] = outdir
+    return out
+
+
+_V1_BUCKET_ID = "Data666C94C7"
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _apps(tmp_path_factory.mktemp("cdk"))
+
+
+def test_v1_bucket_id_is_what_cdk_gives(apps: dict[str, Path]) -> None:
+    stack = load(apps["v1"]).stack("prod-data")
+    assert stack is not None
+    buckets = [r.logical_id for r in stack.resources.values() if r.type == "AWS::S3::Bucket"]
+    assert buckets == [_V1_BUCKET_ID]
+
+
+def test_moving_the_bucket_is_reported_as_a_rename(apps: dict[str, Path]) -> None:
+    findings = diff_assemblies(load(apps["v1"]), load(apps["moved"]))
+    assert [(f.rule_id, f.logical_id) for f in findings] == [("LAT1603", _V1_BUCKET_ID)]
+    assert "StorageData" in findings[0].message
+    assert findings[0].stack == "DataStack"  # the CDK display name; matched as prod-data
+    assert findings[0].construct_path == "DataStack/Data/Resource"
+
+
+@pytest.mark.parametrize("fixed", ["wrapped", "overridden"])
+def test_the_documented_fixes_keep_the_logical_id(apps: dict[str, Path], fixed: str) -> None:
+    assert diff_assemblies(load(apps["v1"]), load(apps[fixed])) == []
+
+
+def test_a_new_partition_key_may_replace_the_table(apps: dict[str, Path]) -> None:
+    findings = diff_assemblies(load(apps["v1"]), load(apps["rekeyed"]))
+    assert [f.rule_id for f in findings] == ["LAT2605"]
+    assert findings[0].resource_type == "AWS::DynamoDB::Table"
+    assert "KeySchema" in findings[0].message
+
+
+def test_the_lock_guards_the_same_refactor(apps: dict[str, Path]) -> None:
+    lock = build_lock(load(apps["v1"]))
+    assert {e.stack for e in lock.entries} == {"prod-data"}
+    moved = lock_findings(load(apps["moved"]), lock)
+    assert [(f.rule_id, f.logical_id) for f in moved] == [("LAT1702", _V1_BUCKET_ID)]
+    assert lock_findings(load(apps["wrapped"]), lock) == []
