@@ -5,10 +5,18 @@ Looked up from the working directory upwards; the first file found wins. Example
     [tool.lattice]
     environment = "prod"                      # default when nothing else says
     environments = { qa = "staging", sandbox = "dev" }
+
+    [[tool.lattice.acknowledgements]]         # a finding the team accepts, with why
+    rule_id = "LAT1201"
+    resource = "Prod/Data/Cache*"             # construct path, Stack/LogicalId or logical id
+    reason = "the cache is rebuilt from the source tables"
+    expires = 2027-01-31                      # optional: the finding returns after it
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +25,33 @@ from typing import Any
 
 from ._errors import InputError
 
-__all__ = ["LatticeConfig", "find_config", "load_config"]
+__all__ = [
+    "MIN_REASON_LENGTH",
+    "ConfigAcknowledgement",
+    "LatticeConfig",
+    "find_config",
+    "load_config",
+]
+
+#: The shortest reason an acknowledgement may give.
+MIN_REASON_LENGTH = 10
+_RULE_ID = re.compile(r"^LAT[123]\d{3}$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConfigAcknowledgement:
+    """A finding accepted in the configuration file.
+
+    ``resource`` and ``stack`` are glob patterns (``*`` by default: any) matched against
+    the finding's construct path, ``Stack/LogicalId`` or logical id, and its stack.
+    After ``expires`` (a date, default never) the finding returns.
+    """
+
+    rule_id: str
+    reason: str
+    resource: str = "*"
+    stack: str = "*"
+    expires: dt.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +61,7 @@ class LatticeConfig:
     path: Path | None = None
     environment: str | None = None
     environments: Mapping[str, str] = field(default_factory=dict)
+    acknowledgements: tuple[ConfigAcknowledgement, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -72,7 +107,79 @@ def load_config(start: Path | None = None, *, path: Path | None = None) -> Latti
             location=str(where),
             fix='write environments = { qa = "staging" }.',
         )
-    return LatticeConfig(path=where, environment=environment, environments=environments, raw=table)
+    acknowledgements = _acknowledgements(table.get("acknowledgements", []), where)
+    return LatticeConfig(
+        path=where,
+        environment=environment,
+        environments=environments,
+        acknowledgements=acknowledgements,
+        raw=table,
+    )
+
+
+def parse_expiry(value: object) -> dt.date | None:
+    """An expiry as a date: a TOML date or a ``YYYY-MM-DD`` string; raises ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise ValueError(f"{value!r} is not a date")
+
+
+def _acknowledgements(value: object, where: Path) -> tuple[ConfigAcknowledgement, ...]:
+    fix = (
+        'write [[tool.lattice.acknowledgements]] tables with rule_id = "LAT1001", '
+        f'reason = "at least {MIN_REASON_LENGTH} characters", and optional resource, stack, '
+        "expires = 2027-01-31."
+    )
+    if not isinstance(value, list):
+        raise InputError(
+            "'acknowledgements' must be a list of tables.", location=str(where), fix=fix
+        )
+    found = []
+    for i, item in enumerate(value, start=1):
+        here = f"{where} (acknowledgement {i})"
+        if not isinstance(item, dict):
+            raise InputError("is not a table.", location=here, fix=fix)
+        unknown = set(item) - {"rule_id", "reason", "resource", "stack", "expires"}
+        if unknown:
+            raise InputError(f"unknown key(s) {sorted(unknown)}.", location=here, fix=fix)
+        rule_id = item.get("rule_id")
+        if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+            raise InputError(
+                f"rule_id {rule_id!r} is not a Lattice rule id.", location=here, fix=fix
+            )
+        reason = item.get("reason")
+        if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
+            raise InputError(
+                f"reason {reason!r} is shorter than {MIN_REASON_LENGTH} characters.",
+                location=here,
+                fix="say why the finding is safe to accept.",
+            )
+        try:
+            expires = parse_expiry(item.get("expires"))
+        except ValueError:
+            raise InputError(
+                f"expires {item.get('expires')!r} is not a date.", location=here, fix=fix
+            ) from None
+        patterns = {k: item.get(k, "*") for k in ("resource", "stack")}
+        for key, pattern in patterns.items():
+            if not isinstance(pattern, str) or not pattern:
+                raise InputError(f"{key} must be a non-empty string.", location=here, fix=fix)
+        found.append(
+            ConfigAcknowledgement(
+                rule_id=rule_id,
+                reason=reason.strip(),
+                resource=patterns["resource"],
+                stack=patterns["stack"],
+                expires=expires,
+            )
+        )
+    return tuple(found)
 
 
 def _read(path: Path) -> Mapping[str, Any]:

@@ -26,7 +26,7 @@ from ._common import EXIT_USAGE
 __all__ = ["main"]
 
 # The verbs, in the order ``lattice --help`` lists them.
-COMMANDS: tuple[str, ...] = ("policy", "diff", "lock", "stack-policy")
+COMMANDS: tuple[str, ...] = ("policy", "check", "report", "diff", "lock", "stack-policy")
 
 
 class _Parser(argparse.ArgumentParser):

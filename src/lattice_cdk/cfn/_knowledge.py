@@ -19,7 +19,9 @@ __all__ = [
     "PropertyCheck",
     "StatefulType",
     "cfn_lint_data_dir",
+    "is_known_resource_type",
     "is_stateful",
+    "known_resource_types",
     "stateful_type",
     "stateful_types",
 ]
@@ -58,6 +60,20 @@ class StatefulType:
     deletion_protection: PropertyCheck | None
     point_in_time_recovery: PropertyCheck | None
     versioning: PropertyCheck | None
+    #: ``service|resource-part`` of its ARN with ``{Property}`` placeholders for the
+    #: physical name (``{}`` when CloudFormation always generates it); ``None`` when
+    #: Lattice does not match it by ARN.
+    arn: str | None = None
+    #: The property holding its tags (``Tags`` for most; EFS says ``FileSystemTags``).
+    tags_property: str = "Tags"
+    #: False when its data lives in other resources (a nested stack's, a cluster's).
+    holds_data: bool = True
+    #: When this property is set, the resource is a cluster member whose data is the
+    #: cluster's (an RDS instance in an Aurora cluster).
+    cluster_member_property: str | None = None
+    #: The DeletionPolicy CloudFormation applies when the template sets none
+    #: (``Snapshot`` for RDS clusters and stand-alone RDS instances, else ``Delete``).
+    default_deletion_policy: str = "Delete"
 
 
 def cfn_lint_data_dir() -> Path:
@@ -92,6 +108,11 @@ def stateful_types() -> Mapping[str, StatefulType]:
             deletion_protection=_check(attrs["deletion_protection"]),
             point_in_time_recovery=_check(attrs["point_in_time_recovery"]),
             versioning=_check(attrs["versioning"]),
+            arn=attrs["arn"],
+            tags_property=attrs["tags"],
+            holds_data=bool(attrs["holds_data"]),
+            cluster_member_property=attrs["cluster_member_property"],
+            default_deletion_policy=attrs["default_deletion_policy"],
         )
     return table
 
@@ -103,6 +124,25 @@ def stateful_type(resource_type: str) -> StatefulType | None:
 
 def is_stateful(resource_type: str) -> bool:
     return resource_type in stateful_types()
+
+
+@cache
+def known_resource_types() -> frozenset[str]:
+    """Every ``AWS::`` resource type CloudFormation has a schema for (cfn-lint's
+    us-east-1 provider list), plus Lattice's own stateful table."""
+    path = cfn_lint_data_dir() / "schemas" / "providers" / "us-east-1.json"
+    names: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(names) | frozenset(stateful_types())
+
+
+def is_known_resource_type(resource_type: str) -> bool:
+    """True unless ``resource_type`` claims the ``AWS::`` namespace and CloudFormation
+    has no such type. Custom resources (``Custom::X``) and third-party or module types
+    (``Org::Service::Thing``) are accepted: CloudFormation registers them per account.
+    """
+    if not resource_type.startswith("AWS::") or resource_type.startswith("AWS::Serverless::"):
+        return True  # SAM's types exist only before its transform, so no schema lists them
+    return resource_type in known_resource_types()
 
 
 def _check(value: Mapping[str, Any] | None) -> PropertyCheck | None:

@@ -23,6 +23,7 @@ _TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
 _ASSET_PATH = "aws:asset:path"
+_ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
 
 
 def load(path: str | Path) -> Assembly:
@@ -183,6 +184,7 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
                     code="malformed-template",
                 )
             tags = props.get("tags") or {}
+            account, region = _environment(artifact.get("environment"))
             stack = load_template_file(
                 root / template_file,
                 name=props.get("stackName") or artifact_id,
@@ -190,6 +192,9 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
                 termination_protection=bool(props.get("terminationProtection", False)),
                 tags=tags if isinstance(tags, dict) else {},
                 artifact_id=artifact_id,
+                account=account,
+                region=region,
+                cdk_acknowledgements=_acknowledgements(artifact.get("metadata")),
             )
             yield stack
             yield from _nested_stacks(root, stack)
@@ -211,11 +216,45 @@ def _nested_stacks(root: Path, parent: Stack) -> Iterator[Stack]:
             name=f"{parent.name}/{resource.logical_id}",
             display_name=resource.construct_path or f"{parent.label}/{resource.logical_id}",
             tags=parent.tags,
+            account=parent.account,
+            region=parent.region,
+            cdk_acknowledgements=parent.cdk_acknowledgements,
             parent=parent.name,
             parent_logical_id=resource.logical_id,
         )
         yield nested
         yield from _nested_stacks(root, nested)
+
+
+def _environment(value: object) -> tuple[str | None, str | None]:
+    """Account and region of ``aws://account/region``; ``unknown-*`` become ``None``."""
+    if not isinstance(value, str) or not value.startswith("aws://"):
+        return None, None
+    account, _, region = value[len("aws://") :].partition("/")
+    return (
+        None if not account or account.startswith("unknown-") else account,
+        None if not region or region.startswith("unknown-") else region,
+    )
+
+
+def _acknowledgements(metadata: object) -> dict[str, dict[str, str]]:
+    """CDK's acknowledgement records (``aws:cdk:acknowledged-rules``) by construct path."""
+    found: dict[str, dict[str, str]] = {}
+    if not isinstance(metadata, dict):
+        return found
+    for path, entries in metadata.items():
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if (
+                isinstance(entry, dict)
+                and entry.get("type") == _ACKNOWLEDGED_RULES
+                and isinstance(entry.get("data"), dict)
+            ):
+                found.setdefault(path, {}).update(
+                    {str(k): str(v) for k, v in entry["data"].items()}
+                )
+    return found
 
 
 def _read_text(path: Path) -> str:

@@ -63,6 +63,13 @@ class Stack:
     parent_logical_id: str | None = None
     #: The artifact id in the manifest (CDK's id for ``cdk deploy``).
     artifact_id: str | None = None
+    #: Account and region from the manifest's ``aws://account/region`` (``None`` when
+    #: CDK left them environment-agnostic, and for a plain template).
+    account: str | None = None
+    region: str | None = None
+    #: CDK ``Validations.of(x).acknowledge(...)`` records from the manifest: construct
+    #: path -> {qualified rule id (``lattice::LAT1001``): reason}.
+    cdk_acknowledgements: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:

@@ -1,0 +1,127 @@
+"""``lattice check PATH``: findings for a template, a folder or a cloud assembly."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._common import write_output
+
+if TYPE_CHECKING:
+    from ..checker import CheckResult
+
+__all__ = ["add_parser", "run", "run_check"]
+
+_FORMATS = ("text", "json", "sarif", "markdown")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="find what can lose data in CloudFormation or a CDK cloud assembly",
+        description="Check a CloudFormation template (JSON or YAML), a folder of templates "
+        "or a CDK cloud assembly (cdk.out) for stateful resources that can lose data. "
+        "Exit codes (added together): 0 clean, 1 unusable input, 2 errors, 4 warnings, "
+        "8 info; acknowledged findings do not count.",
+    )
+    parser.add_argument("path", help="template file, folder, or cdk.out")
+    parser.add_argument(
+        "--environment",
+        "-e",
+        help="environment of every stack (default: each stack's lattice:environment tags "
+        "or metadata, else the config's environment)",
+    )
+    parser.add_argument("--format", "-f", choices=_FORMATS, default="text")
+    parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--config", type=Path, help="lattice.toml or pyproject.toml (default: nearest one)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
+    """Load the input and the config, and run the checker (shared with ``report``)."""
+    from .._config import load_config
+    from ..cfn import load
+    from ..checker import check
+
+    config = load_config(path=args.config)
+    assembly = load(args.path)
+    progress = _Progress(len(assembly.stacks)) if show_progress else None
+    try:
+        return check(
+            assembly,
+            environment=args.environment,
+            config=config,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.clear()
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._formats import exit_code, render_findings
+
+    result = run_check(args, show_progress=_interactive(args))
+    text = render_findings(
+        result.findings,
+        fmt=args.format,
+        rules=result.rules,
+        command="check",
+        source=result.assembly.source,
+        extra=_extra(result, args.format),
+    )
+    write_output(text, args.output)
+    return exit_code(result.findings)
+
+
+def environment_summary(result: CheckResult) -> str:
+    """``prod: 3 stacks (manifest stack tags), dev: 1 stack (--environment)``."""
+    counts = Counter((e.environment.name, e.source) for e in result.environments.values())
+    return "; ".join(
+        f"{env}: {n} stack{'s' if n != 1 else ''} ({source})"
+        for (env, source), n in sorted(counts.items())
+    )
+
+
+def _extra(result: CheckResult, fmt: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {"environments": environment_summary(result)}
+    if fmt == "json":
+        extra["stacks"] = [e.to_dict() for e in result.environments.values()]
+        extra["resources"] = result.assembly.resource_count
+    return extra
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    """Progress only for people: a terminal, a human format, not in CI."""
+    return (
+        args.format in ("text", "markdown")
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+        and (args.output is None or args.output == "-" or not sys.stdout.isatty())
+    )
+
+
+class _Progress:
+    """``checked 40/100 stacks`` on one terminal line, for long runs only."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20 or (done % 10 and done != total):
+            return
+        sys.stderr.write(f"\rlattice: checked {done}/{total} stacks")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

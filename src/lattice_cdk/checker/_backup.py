@@ -1,0 +1,623 @@
+"""Backup plans, vaults and selections across a whole assembly, and which stateful
+resources they cover.
+
+AWS Backup selects a resource when (any ``Resources`` ARN OR any ``ListOfTags``
+condition) AND every ``Conditions`` condition, AND NOT any ``NotResources`` ARN; with
+neither ``Resources`` nor ``ListOfTags`` it starts from every resource. Tag conditions
+are case sensitive; ``StringNotEquals``/``StringNotLike`` match a resource without the
+tag (IAM semantics). A selection may name a resource by a literal ARN or pattern, by a
+reference (``Ref``/``Fn::GetAtt``/``Fn::Join``/``Fn::Sub``, ``Fn::ImportValue`` of
+another stack's export), or by tags. Every answer is three-valued: True, False, or
+None when the template leaves it to deploy time, which the rules report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import cache
+from typing import Any
+
+from ..cfn._knowledge import StatefulType
+from ..cfn._model import Assembly, Resource, Stack
+from ._values import ABSENT, UNKNOWN, get_path, is_intrinsic, references
+
+__all__ = ["BackupIndex", "Coverage", "Plan", "PlanRule", "Selection", "cadence"]
+
+_TAG_PREFIX = "aws:ResourceTag/"
+_PSEUDO_WILDCARDS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
+# Cadences from most to least frequent.
+CADENCES = ("hourly", "daily", "weekly", "monthly", "yearly")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRule:
+    """One rule of a backup plan, as far as the template says."""
+
+    name: str
+    #: ``hourly``/``daily``/``weekly``/``monthly``/``yearly``, or None if unreadable.
+    cadence: str | None
+    schedule: Any
+    #: Days kept; ``None`` means kept forever, ``UNKNOWN`` an intrinsic.
+    retention: Any
+    continuous: bool
+    #: One entry per copy action: True when it copies to another region, None unknown.
+    copies: tuple[bool | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    stack: Stack
+    logical_id: str
+    name: str
+    rules: tuple[PlanRule, ...]
+    #: Set when the plan's rules are not readable (an intrinsic stands for them).
+    unreadable: str | None = None
+
+    @property
+    def tiers(self) -> list[str]:
+        found = {r.cadence for r in self.rules if r.cadence}
+        tiers = [c for c in CADENCES if c in found]
+        if any(r.continuous for r in self.rules):
+            tiers.append("continuous")
+        return tiers
+
+    @property
+    def cross_region(self) -> bool | None:
+        copies = [c for r in self.rules for c in r.copies]
+        if True in copies:
+            return True
+        return None if None in copies else False
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
+    kind: str
+    value: str
+    stack: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    stack: Stack
+    logical_id: str
+    name: str
+    plan: Plan | None
+    resources: tuple[_Target, ...]
+    list_of_tags: tuple[tuple[str, Any], ...]
+    #: (operator, tag key, value) triples, all of which must hold.
+    conditions: tuple[tuple[str, str, Any], ...]
+    not_resources: tuple[_Target, ...]
+    #: Why part of this selection cannot be read (an intrinsic in its body).
+    unreadable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Whether a resource is in some backup selection: True, False or None (unknown)."""
+
+    covered: bool | None
+    plans: tuple[Plan, ...] = ()
+    #: Selections that may or may not select it (what made ``covered`` None).
+    undecided: tuple[Selection, ...] = ()
+
+    @property
+    def tiers(self) -> list[str]:
+        found = {t for p in self.plans for t in p.tiers}
+        return [t for t in (*CADENCES, "continuous") if t in found]
+
+    @property
+    def cross_region(self) -> bool | None:
+        flags = [p.cross_region for p in self.plans]
+        if True in flags:
+            return True
+        return None if None in flags else False
+
+
+@dataclass
+class BackupIndex:
+    """Every backup plan, vault and selection in an assembly, with lookups."""
+
+    plans: dict[tuple[str, str], Plan] = field(default_factory=dict)
+    selections: list[Selection] = field(default_factory=list)
+    exports: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    _by_ref: dict[tuple[str, str], list[Selection]] = field(default_factory=dict, repr=False)
+    _groups: dict[tuple[Any, ...], list[Selection]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, assembly: Assembly) -> BackupIndex:
+        index = cls()
+        for stack in assembly.stacks:
+            for name, output in _outputs(stack).items():
+                export = output.get("Export") if isinstance(output, dict) else None
+                export_name = export.get("Name") if isinstance(export, dict) else None
+                if isinstance(export_name, str):
+                    index.exports[export_name] = (stack.name, output.get("Value"))
+                del name
+        for stack in assembly.stacks:
+            for resource in stack.resources.values():
+                if resource.type == "AWS::Backup::BackupPlan":
+                    plan = _read_plan(stack, resource)
+                    index.plans[(stack.name, resource.logical_id)] = plan
+        for stack in assembly.stacks:
+            for resource in stack.resources.values():
+                if resource.type == "AWS::Backup::BackupSelection":
+                    index.selections.append(index._read_selection(stack, resource))
+        return index
+
+    def plan(self, stack: Stack, logical_id: str) -> Plan | None:
+        return self.plans.get((stack.name, logical_id))
+
+    def coverage(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
+        """Which plans select ``resource``; None-valued when a selection is undecided."""
+        if self._groups is None:
+            self._prepare()
+        assert self._groups is not None
+        tags, tags_known = resource_tags(stack, resource, knowledge)
+        plans: dict[int, Plan] = {}
+        undecided: list[Selection] = []
+        outcomes: list[tuple[bool | None, list[Selection]]] = []
+        for selection in self._by_ref.get((stack.name, resource.logical_id), ()):
+            outcomes.append(
+                (_selects(selection, stack, resource, knowledge, tags, tags_known), [selection])
+            )
+        # Selections that differ only in their plan are judged once.
+        for group in self._groups.values():
+            outcomes.append(
+                (_selects(group[0], stack, resource, knowledge, tags, tags_known), group)
+            )
+        for selected, selections in outcomes:
+            if selected is False:
+                continue
+            for selection in selections:
+                if selected is True and selection.plan is not None:
+                    plans.setdefault(id(selection.plan), selection.plan)
+                else:
+                    undecided.append(selection)
+        if plans:
+            return Coverage(True, tuple(plans.values()))
+        return Coverage(None if undecided else False, (), tuple(undecided))
+
+    def _prepare(self) -> None:
+        by_ref: dict[tuple[str, str], list[Selection]] = {}
+        groups: dict[tuple[Any, ...], list[Selection]] = {}
+        for selection in self.selections:
+            refs = selection.resources
+            if (
+                refs
+                and all(t.kind == "ref" for t in refs)
+                and not selection.list_of_tags
+                and not selection.unreadable
+            ):
+                for target in refs:
+                    by_ref.setdefault((target.stack or "", target.value), []).append(selection)
+                continue
+            signature = (
+                selection.resources,
+                selection.list_of_tags,
+                selection.conditions,
+                selection.not_resources,
+                selection.unreadable,
+            )
+            groups.setdefault(signature, []).append(selection)
+        self._by_ref = by_ref
+        self._groups = groups
+
+    # -- reading selections -----------------------------------------------------------
+
+    def _read_selection(self, stack: Stack, resource: Resource) -> Selection:
+        props = resource.properties
+        body = props.get("BackupSelection")
+        plan_ref = references(props.get("BackupPlanId"))
+        plan = next(
+            (self.plans[(stack.name, r)] for r in plan_ref if (stack.name, r) in self.plans), None
+        )
+        if not isinstance(body, dict):
+            return Selection(
+                stack,
+                resource.logical_id,
+                resource.logical_id,
+                plan,
+                (),
+                (),
+                (),
+                (),
+                unreadable="its BackupSelection is not a mapping",
+            )
+        unreadable: list[str] = []
+        name = body.get("SelectionName")
+        resources = self._targets(stack, body.get("Resources"), "Resources", unreadable)
+        not_resources = self._targets(stack, body.get("NotResources"), "NotResources", unreadable)
+        tags: list[tuple[str, Any]] = []
+        raw_tags = body.get("ListOfTags")
+        if is_intrinsic(raw_tags):
+            unreadable.append("ListOfTags is an intrinsic")
+        elif isinstance(raw_tags, list):
+            for item in raw_tags:
+                if not isinstance(item, dict) or not isinstance(item.get("ConditionKey"), str):
+                    unreadable.append("a ListOfTags entry has no ConditionKey string")
+                    continue
+                tags.append((_tag_key(item["ConditionKey"]), _literal(item.get("ConditionValue"))))
+        conditions: list[tuple[str, str, Any]] = []
+        raw_conditions = body.get("Conditions")
+        if is_intrinsic(raw_conditions):
+            unreadable.append("Conditions is an intrinsic")
+        elif isinstance(raw_conditions, dict):
+            for operator, entries in raw_conditions.items():
+                if not isinstance(entries, list):
+                    unreadable.append(f"Conditions.{operator} is not a list")
+                    continue
+                for item in entries:
+                    if not isinstance(item, dict) or not isinstance(item.get("ConditionKey"), str):
+                        unreadable.append(f"a Conditions.{operator} entry has no ConditionKey")
+                        continue
+                    conditions.append(
+                        (
+                            operator,
+                            _tag_key(item["ConditionKey"]),
+                            _literal(item.get("ConditionValue")),
+                        )
+                    )
+        return Selection(
+            stack=stack,
+            logical_id=resource.logical_id,
+            name=name if isinstance(name, str) else resource.logical_id,
+            plan=plan,
+            resources=resources,
+            list_of_tags=tuple(tags),
+            conditions=tuple(conditions),
+            not_resources=not_resources,
+            unreadable="; ".join(unreadable) or None,
+        )
+
+    def _targets(
+        self, stack: Stack, value: Any, what: str, unreadable: list[str]
+    ) -> tuple[_Target, ...]:
+        if value is None:
+            return ()
+        if is_intrinsic(value) or not isinstance(value, list):
+            unreadable.append(f"{what} is not a list of ARNs")
+            return (_Target("unknown", f"{what} is {_short(value)}"),)
+        return tuple(self._target(stack, item) for item in value)
+
+    def _target(self, stack: Stack, item: Any) -> _Target:
+        if isinstance(item, str):
+            return _Target("pattern", item)
+        imported = _import_value(item)
+        if imported is not None:
+            found = self.exports.get(imported)
+            if found is None:
+                return _Target("unknown", f"Fn::ImportValue {imported!r} (no such export here)")
+            owner, value = found
+            refs = [r for r in references(value) if r]
+            if refs:
+                return _Target("ref", refs[0], stack=owner)
+            flat = _flatten(value)
+            return _Target("pattern", flat) if flat else _Target("unknown", _short(value))
+        refs = [r for r in references(item) if r in stack.resources]
+        if refs:
+            return _Target("ref", refs[0], stack=stack.name)
+        flat = _flatten(item)
+        if flat is not None:
+            return _Target("pattern", flat)
+        return _Target("unknown", _short(item))
+
+
+def _selects(
+    selection: Selection,
+    stack: Stack,
+    resource: Resource,
+    knowledge: StatefulType,
+    tags: Mapping[str, Any],
+    tags_known: bool,
+) -> bool | None:
+    base: bool | None
+    if not selection.resources and not selection.list_of_tags:
+        base = None if selection.unreadable else True
+    else:
+        base = _or(
+            *(_target_matches(t, stack, resource, knowledge) for t in selection.resources),
+            *(_tag_equals(tags, tags_known, k, v) for k, v in selection.list_of_tags),
+        )
+    if base is False:
+        return False
+    conditions = _and(
+        *(_condition(op, tags, tags_known, k, v) for op, k, v in selection.conditions)
+    )
+    if conditions is False:
+        return False
+    excluded = _or(
+        *(_target_matches(t, stack, resource, knowledge) for t in selection.not_resources)
+    )
+    result = _and(base, conditions, _not(excluded))
+    if result is True and selection.unreadable:
+        return None
+    return result
+
+
+def resource_tags(
+    stack: Stack, resource: Resource, knowledge: StatefulType | None
+) -> tuple[dict[str, Any], bool]:
+    """The tags a resource will carry (its own, over the stack's), and whether all of
+    them are known (an intrinsic tag list makes the set unknown)."""
+    tags: dict[str, Any] = dict(stack.tags)
+    prop = knowledge.tags_property if knowledge else "Tags"
+    raw = resource.properties.get(prop)
+    known = True
+    if is_intrinsic(raw):
+        return tags, False
+    if isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, dict) and isinstance(item.get("Key"), str):
+                tags[item["Key"]] = _literal(item.get("Value"))
+            else:
+                known = False
+    elif isinstance(raw, dict):
+        for key, value in raw.items():
+            tags[key] = _literal(value)
+    return tags, known
+
+
+def _or(*values: bool | None) -> bool | None:
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+def _and(*values: bool | None) -> bool | None:
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def _not(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+def _tag_key(key: str) -> str:
+    return key[len(_TAG_PREFIX) :] if key.startswith(_TAG_PREFIX) else key
+
+
+def _literal(value: Any) -> Any:
+    return UNKNOWN if is_intrinsic(value) or not isinstance(value, str | int | bool) else str(value)
+
+
+def _tag_equals(tags: Mapping[str, Any], known: bool, key: str, value: Any) -> bool | None:
+    return _condition("StringEquals", tags, known, key, value)
+
+
+@cache
+def _like(pattern: str) -> re.Pattern[str]:
+    # AWS Backup's StringLike knows only "*" (any run of characters).
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+
+
+def _condition(
+    operator: str, tags: Mapping[str, Any], known: bool, key: str, value: Any
+) -> bool | None:
+    if value is UNKNOWN:
+        return None
+    if key not in tags:
+        if not known:
+            return None
+        return operator in ("StringNotEquals", "StringNotLike")
+    actual = tags[key]
+    if actual is UNKNOWN:
+        return None
+    if operator == "StringEquals":
+        return bool(actual == value)
+    if operator == "StringNotEquals":
+        return bool(actual != value)
+    if operator == "StringLike":
+        return _like(str(value)).fullmatch(str(actual)) is not None
+    if operator == "StringNotLike":
+        return _like(str(value)).fullmatch(str(actual)) is None
+    return None  # an operator AWS Backup does not document: do not guess
+
+
+def _target_matches(
+    target: _Target, stack: Stack, resource: Resource, knowledge: StatefulType
+) -> bool | None:
+    if target.kind == "ref":
+        return target.stack == stack.name and target.value == resource.logical_id
+    if target.kind == "unknown":
+        return None
+    return arn_matches(target.value, stack, resource, knowledge)
+
+
+def arn_matches(
+    pattern: str, stack: Stack, resource: Resource, knowledge: StatefulType
+) -> bool | None:
+    """Whether ARN ``pattern`` (``*`` wildcards) selects ``resource``.
+
+    Partition, region and account are taken as the stack's own (a selection works in
+    its own account and region). A physical name CloudFormation generates, or gives as
+    an intrinsic, matches only a pattern that is a wildcard there; otherwise the answer
+    is None.
+    """
+    if pattern == "*":
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or knowledge.arn is None:
+        return None  # not an ARN shape Lattice can compare: do not guess
+    service, template = knowledge.arn.split("|", 1)
+    if not fnmatchcase(service, parts[2]):
+        return False
+    wanted = parts[5]
+    names = re.findall(r"\{(\w*)\}", template)
+    values = {n: get_path(resource.properties, n) if n else ABSENT for n in names}
+    if all(isinstance(v, str) for v in values.values()):
+        filled = template
+        for n, v in values.items():
+            filled = filled.replace("{" + n + "}", str(v))
+        return fnmatchcase(filled, wanted)
+    # Some part of the name is not known: only a wildcard there can be sure.
+    marker = re.sub(r"\{\w*\}", "\x00", template)
+    if fnmatchcase(marker, wanted):
+        return True
+    prefix = template.split("{", 1)[0]
+    literal = re.split(r"[*?\[]", wanted, maxsplit=1)[0]
+    if not (literal.startswith(prefix) or prefix.startswith(literal)):
+        return False
+    return None
+
+
+def _import_value(item: Any) -> str | None:
+    if isinstance(item, dict) and len(item) == 1 and "Fn::ImportValue" in item:
+        name = item["Fn::ImportValue"]
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _flatten(value: Any) -> str | None:
+    """A Join/Sub of literals and pseudo parameters as a pattern (pseudo -> ``*``)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    key, inner = next(iter(value.items()))
+    if key == "Ref" and inner in _PSEUDO_WILDCARDS:
+        return "*"
+    if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
+        sep, items = inner
+        if not isinstance(sep, str) or not isinstance(items, list):
+            return None
+        parts = [_flatten(i) for i in items]
+        return None if None in parts else sep.join(p for p in parts if p is not None)
+    if key == "Fn::Sub" and isinstance(inner, str):
+        text = inner
+        for pseudo in _PSEUDO_WILDCARDS:
+            text = text.replace("${" + pseudo + "}", "*")
+        return None if "${" in text else text
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _outputs(stack: Stack) -> Mapping[str, Any]:
+    outputs = stack.template.get("Outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+# -- plans ------------------------------------------------------------------------------
+
+
+def _read_plan(stack: Stack, resource: Resource) -> Plan:
+    body = resource.properties.get("BackupPlan")
+    if not isinstance(body, dict):
+        return Plan(stack, resource.logical_id, resource.logical_id, (), "BackupPlan is unreadable")
+    name = body.get("BackupPlanName")
+    raw_rules = body.get("BackupPlanRule")
+    if not isinstance(raw_rules, list):
+        return Plan(
+            stack,
+            resource.logical_id,
+            name if isinstance(name, str) else resource.logical_id,
+            (),
+            "BackupPlanRule is not a list",
+        )
+    rules = tuple(_read_rule(stack, r, i) for i, r in enumerate(raw_rules))
+    return Plan(
+        stack, resource.logical_id, name if isinstance(name, str) else resource.logical_id, rules
+    )
+
+
+def _read_rule(stack: Stack, raw: Any, position: int) -> PlanRule:
+    if not isinstance(raw, dict):
+        return PlanRule(f"rule {position + 1}", None, UNKNOWN, UNKNOWN, False, ())
+    name = raw.get("RuleName")
+    schedule = raw.get("ScheduleExpression", ABSENT)
+    retention = get_path(raw, "Lifecycle.DeleteAfterDays")
+    if retention is ABSENT:
+        retention = None  # kept until deleted by hand
+    elif not isinstance(retention, int) or isinstance(retention, bool):
+        retention = _int_or_unknown(retention)
+    continuous = raw.get("EnableContinuousBackup") in (True, "true", "True")
+    copies = raw.get("CopyActions")
+    copy_flags: tuple[bool | None, ...] = ()
+    if isinstance(copies, list):
+        copy_flags = tuple(
+            _cross_region(
+                stack, c.get("DestinationBackupVaultArn") if isinstance(c, dict) else None
+            )
+            for c in copies
+        )
+    elif copies is not None:
+        copy_flags = (None,)
+    return PlanRule(
+        name=name if isinstance(name, str) else f"rule {position + 1}",
+        cadence=cadence(schedule),
+        schedule=schedule,
+        retention=retention,
+        continuous=continuous,
+        copies=copy_flags,
+    )
+
+
+def _int_or_unknown(value: Any) -> Any:
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return UNKNOWN
+
+
+def _cross_region(stack: Stack, destination: Any) -> bool | None:
+    """Whether a copy goes to another region: a literal region that is not the stack's."""
+    if destination is None:
+        return None
+    if isinstance(destination, dict) and len(destination) == 1:
+        key = next(iter(destination))
+        if key in ("Ref", "Fn::GetAtt") and references(destination) & set(stack.resources):
+            return False  # a vault of this stack: same region
+    flat = _flatten(destination)
+    if flat is None:
+        return None
+    parts = flat.split(":")
+    if len(parts) < 4 or parts[0] != "arn":
+        return None
+    region = parts[3]
+    if region == "*" or not region:
+        return False if region == "*" else None  # ${AWS::Region}: the stack's own region
+    return region != stack.region
+
+
+_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
+_RATE = re.compile(r"^\s*rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)\s*$")
+
+
+def cadence(schedule: Any) -> str | None:
+    """How often a schedule expression runs: hourly, daily, weekly, monthly or yearly.
+
+    An absent expression is AWS Backup's default (daily); an intrinsic is None.
+    """
+    if schedule is ABSENT:
+        return "daily"
+    if not isinstance(schedule, str):
+        return None
+    rate = _RATE.match(schedule)
+    if rate:
+        number, unit = int(rate.group(1)), rate.group(2)
+        if unit.startswith(("minute", "hour")):
+            return "hourly" if number < 24 * (60 if unit.startswith("minute") else 1) else "daily"
+        if number < 7:
+            return "daily"
+        return "weekly" if number < 28 else "monthly" if number < 365 else "yearly"
+    cron = _CRON.match(schedule)
+    if not cron:
+        return None
+    fields = cron.group(1).split()
+    if len(fields) != 6:
+        return None
+    _minute, hour, day_of_month, month, day_of_week, _year = fields
+    if any(c in hour for c in "*/,-"):
+        return "hourly"
+    if day_of_month not in ("*", "?") and not any(c in day_of_month for c in "/,-"):
+        return "monthly" if month in ("*", "?") or "/" in month or "," in month else "yearly"
+    if day_of_week not in ("*", "?") and not any(c in day_of_week for c in ",-"):
+        return "weekly"
+    return "daily"

@@ -1,0 +1,203 @@
+"""The rule engine: one pass over every stack, rules dispatched by resource type.
+
+Only types some rule applies to are looked at (a dict from type to rules, built once
+from the registry), so stateless resources cost one dictionary lookup each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from .._config import LatticeConfig
+from .._environments import EnvironmentRegistry
+from .._errors import InputError
+from .._findings import Finding, RuleInfo
+from .._policy import StatefulnessPolicy, create_statefulness_policy
+from ..cfn._knowledge import StatefulType, is_known_resource_type, stateful_types
+from ..cfn._model import Assembly, Resource, Stack
+from ._acks import apply_acknowledgements
+from ._backup import BackupIndex
+from ._environment import StackEnvironment, resolve_environments
+from ._rule import Hit, ResourceRule, StackContext, StackRule, applies_to
+from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, RULES, all_rule_infos
+
+__all__ = ["CheckResult", "ExtraCheck", "check"]
+
+#: A further source of findings run on the same assembly (the stateful lock, say).
+ExtraCheck = Callable[[Assembly], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found, and what it judged it against."""
+
+    assembly: Assembly
+    findings: tuple[Finding, ...]
+    environments: dict[str, StackEnvironment]
+    backups: BackupIndex
+    rules: dict[str, RuleInfo] = field(default_factory=all_rule_infos)
+
+    @property
+    def exit_code(self) -> int:
+        from .._formats import exit_code
+
+        return exit_code(self.findings)
+
+
+@cache
+def _dispatch() -> dict[str, tuple[ResourceRule, ...]]:
+    table: dict[str, list[ResourceRule]] = {}
+    resource_rules = [r for r in RULES if isinstance(r, ResourceRule)]
+    known = stateful_types()
+    names = set(known) | {t for r in resource_rules for t in r.types}
+    for name in sorted(names):
+        for rule in resource_rules:
+            if applies_to(rule, name, known.get(name)):
+                table.setdefault(name, []).append(rule)
+    return {name: tuple(rules) for name, rules in table.items()}
+
+
+def check(
+    assembly: Assembly,
+    *,
+    environment: str | None = None,
+    config: LatticeConfig | None = None,
+    registry: EnvironmentRegistry | None = None,
+    today: dt.date | None = None,
+    extra_checks: Sequence[ExtraCheck] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """Run every rule on ``assembly`` and apply acknowledgements.
+
+    ``environment`` (default: per stack, from tags, metadata or ``config``) applies to
+    every stack. ``registry`` defaults to one holding ``config``'s custom environments.
+    ``extra_checks`` add findings from other engines (acknowledged the same way).
+    ``progress(done, total)`` is called after each stack. Raises
+    :class:`~lattice_cdk.InputError` for a resource type CloudFormation does not have.
+    """
+    config = config or LatticeConfig()
+    if registry is None:
+        registry = EnvironmentRegistry()
+        registry.register_all(config.environments)
+    environments = resolve_environments(
+        assembly,
+        flag=environment,
+        config_environment=config.environment,
+        config_path=str(config.path) if config.path else None,
+        registry=registry,
+    )
+    backups = BackupIndex.build(assembly)
+    dispatch = _dispatch()
+    knowledge = stateful_types()
+    stack_rules = [r for r in RULES if isinstance(r, StackRule)]
+    policies: dict[str, StatefulnessPolicy] = {}
+    checked_types: set[str] = set()
+    findings: list[Finding] = []
+    total = len(assembly.stacks)
+    for done, stack in enumerate(assembly.stacks, start=1):
+        env = environments[stack.name]
+        policy = policies.get(env.environment.name)
+        if policy is None:
+            policy = create_statefulness_policy(environment=env.environment.name, registry=registry)
+            policies[env.environment.name] = policy
+        ctx = StackContext(stack=stack, policy=policy, environment=env.environment, backups=backups)
+        if not env.determined:
+            findings.append(_environment_finding(stack, env))
+        for stack_rule in stack_rules:
+            for hit in stack_rule.check(ctx):
+                findings.append(_finding(stack_rule.info, hit, stack, None))
+        for resource in stack.resources.values():
+            rtype = resource.type
+            if rtype not in checked_types:
+                _check_type(rtype, stack, resource)
+                checked_types.add(rtype)
+            rules = dispatch.get(rtype)
+            if rules is None:
+                continue
+            kind = knowledge.get(rtype)
+            holds_data = kind is None or _holds_data(resource, kind)
+            for rule in rules:
+                if kind is not None and rule.data_holders_only and not holds_data:
+                    continue
+                for hit in rule.check(resource, kind, ctx):
+                    findings.append(_finding(rule.info, hit, stack, resource))
+        if progress is not None:
+            progress(done, total)
+    for extra in extra_checks:
+        findings.extend(extra(assembly))
+    acknowledged = apply_acknowledgements(
+        findings, assembly, config=config.acknowledgements, today=today
+    )
+    return CheckResult(
+        assembly=assembly,
+        findings=tuple(acknowledged),
+        environments=environments,
+        backups=backups,
+    )
+
+
+def _holds_data(resource: Resource, kind: StatefulType) -> bool:
+    if not kind.holds_data:
+        return False
+    member = kind.cluster_member_property
+    return member is None or resource.properties.get(member) is None
+
+
+def _check_type(rtype: str, stack: Stack, resource: Resource) -> None:
+    if is_known_resource_type(rtype):
+        return
+    import difflib
+
+    from ..cfn._knowledge import known_resource_types
+
+    close = difflib.get_close_matches(rtype, known_resource_types(), n=1)
+    raise InputError(
+        f"resource {resource.logical_id!r} has type {rtype!r}, which CloudFormation does not have.",
+        location=stack.template_path,
+        fix=f"did you mean {close[0]!r}?" if close else "check the type name.",
+        code="unknown-resource-type",
+    )
+
+
+def _finding(info: RuleInfo, hit: Hit, stack: Stack, resource: Resource | None) -> Finding:
+    logical_id = hit.logical_id or (resource.logical_id if resource else None)
+    target = resource
+    if resource is not None and hit.logical_id and hit.logical_id != resource.logical_id:
+        target = stack.resources.get(hit.logical_id)
+    if hit.cannot_evaluate:
+        rule = CANNOT_EVALUATE
+        message = f"[{info.rule_id}] {hit.message}"
+        fix = hit.fix or f"{CANNOT_EVALUATE.fix} (The rule: {info.title}.)"
+    else:
+        rule = info
+        message = hit.message
+        fix = hit.fix or info.fix
+    return Finding(
+        rule_id=rule.rule_id,
+        severity=rule.severity,
+        title=rule.title,
+        message=message,
+        fix=fix,
+        stack=stack.label,
+        template_path=stack.template_path,
+        logical_id=logical_id,
+        resource_type=target.type if target else None,
+        construct_path=target.construct_path if target else None,
+    )
+
+
+def _environment_finding(stack: Stack, env: StackEnvironment) -> Finding:
+    info = ENVIRONMENT_UNKNOWN
+    return Finding(
+        rule_id=info.rule_id,
+        severity=info.severity,
+        title=info.title,
+        message=f"stack {stack.label}: cannot determine its environment ({env.problem}); "
+        "checked as prod, the strictest.",
+        fix=info.fix,
+        stack=stack.label,
+        template_path=stack.template_path,
+    )

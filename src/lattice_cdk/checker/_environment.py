@@ -1,0 +1,145 @@
+"""Which environment each stack belongs to, and where that came from.
+
+In order: the ``--environment`` flag; the stack's ``lattice:environment`` tag in the
+assembly manifest; the template's ``lattice:environment`` metadata; the
+``lattice:environment`` tags Lattice constructs put on resources; a nested stack's
+parent; the project configuration. A stack none of them names is checked as prod (the
+strictest) and reported (LAT2902): an unknown environment never passes quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
+from .._errors import UnknownEnvironmentError
+from ..cfn._model import Assembly, Stack
+
+__all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
+
+ENVIRONMENT_KEY = "lattice:environment"
+_STRICTNESS = {Tier.PROD: 0, Tier.STAGING: 1, Tier.DEV: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class StackEnvironment:
+    """A stack's environment and the source that named it.
+
+    ``determined`` is False when nothing named it (or named an unknown environment):
+    the stack is then checked as ``prod`` and ``problem`` says why.
+    """
+
+    stack: str
+    environment: ResolvedEnvironment
+    source: str
+    determined: bool = True
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "stack": self.stack,
+            "environment": self.environment.name,
+            "tier": self.environment.tier.value,
+            "source": self.source,
+            "determined": self.determined,
+        }
+
+
+def resolve_environments(
+    assembly: Assembly,
+    *,
+    flag: str | None,
+    config_environment: str | None,
+    config_path: str | None,
+    registry: EnvironmentRegistry,
+) -> dict[str, StackEnvironment]:
+    """The environment of every stack of ``assembly``, by stack name."""
+    if flag is not None:
+        # A wrong --environment is unusable input: raise (the CLI prints one line).
+        resolved = registry.resolve(flag)
+        return {
+            s.name: StackEnvironment(s.label, resolved, "--environment") for s in assembly.stacks
+        }
+    found: dict[str, StackEnvironment] = {}
+    for stack in assembly.stacks:
+        found[stack.name] = _one(
+            stack, found, registry, config_environment=config_environment, config_path=config_path
+        )
+    return found
+
+
+def _one(
+    stack: Stack,
+    resolved_so_far: Mapping[str, StackEnvironment],
+    registry: EnvironmentRegistry,
+    *,
+    config_environment: str | None,
+    config_path: str | None,
+) -> StackEnvironment:
+    candidates: list[tuple[str, object]] = []
+    if stack.tags.get(ENVIRONMENT_KEY) is not None:
+        candidates.append(("manifest stack tags", stack.tags[ENVIRONMENT_KEY]))
+    if stack.metadata.get(ENVIRONMENT_KEY) is not None:
+        candidates.append(("template metadata", stack.metadata[ENVIRONMENT_KEY]))
+    for source, value in candidates:
+        try:
+            return StackEnvironment(stack.label, registry.resolve(value), source)
+        except UnknownEnvironmentError:
+            return _undetermined(
+                stack, f"{source} name {value!r}, which is not a known environment"
+            )
+    tagged = _resource_tag_environments(stack, registry)
+    if tagged is not None:
+        return tagged
+    if stack.parent is not None and stack.parent in resolved_so_far:
+        parent = resolved_so_far[stack.parent]
+        if parent.determined:
+            return StackEnvironment(
+                stack.label, parent.environment, f"parent stack ({parent.source})"
+            )
+    if config_environment is not None:
+        source = f"config {config_path}" if config_path else "config"
+        try:
+            return StackEnvironment(stack.label, registry.resolve(config_environment), source)
+        except UnknownEnvironmentError:
+            return _undetermined(
+                stack, f"{source} names {config_environment!r}, which is not a known environment"
+            )
+    return _undetermined(stack, "nothing names its environment")
+
+
+def _resource_tag_environments(
+    stack: Stack, registry: EnvironmentRegistry
+) -> StackEnvironment | None:
+    values: set[str] = set()
+    for resource in stack.resources.values():
+        value = resource.tag(ENVIRONMENT_KEY)
+        if isinstance(value, str):
+            values.add(value)
+    if not values:
+        return None
+    resolved: list[ResolvedEnvironment] = []
+    for value in sorted(values):
+        try:
+            resolved.append(registry.resolve(value))
+        except UnknownEnvironmentError:
+            return _undetermined(
+                stack, f"resource tags name {value!r}, which is not a known environment"
+            )
+    # Mixed tags: hold the stack to the strictest of them.
+    strictest = min(resolved, key=lambda r: _STRICTNESS[r.tier])
+    source = "resource tags"
+    if len({r.name for r in resolved}) > 1:
+        source += " (mixed: " + ", ".join(sorted({r.name for r in resolved})) + "; the strictest)"
+    return StackEnvironment(stack.label, strictest, source)
+
+
+def _undetermined(stack: Stack, why: str) -> StackEnvironment:
+    return StackEnvironment(
+        stack.label,
+        ResolvedEnvironment(Tier.PROD.value, Tier.PROD),
+        "undetermined (checked as prod)",
+        determined=False,
+        problem=why,
+    )

@@ -1,0 +1,165 @@
+"""The protection inventory: every stateful resource, how it is protected, a verdict.
+
+Built from a :class:`CheckResult`, so the verdict is the checker's own findings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._findings import Finding, Severity
+from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
+from ..cfn._model import Resource, Stack
+from ._engine import CheckResult
+from ._values import check_property
+
+__all__ = ["VERDICTS", "InventoryRow", "build_inventory", "inventory_totals"]
+
+#: Verdicts, worst first.
+VERDICTS = ("at risk", "unknown", "review", "acknowledged", "compliant")
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryRow:
+    stack: str
+    environment: str
+    environment_source: str
+    logical_id: str
+    construct_path: str | None
+    type: str
+    deletion_policy: str
+    update_replace_policy: str
+    deletion_protection: str
+    backup: str
+    backup_plans: tuple[str, ...]
+    backup_tiers: tuple[str, ...]
+    cross_region: str
+    point_in_time_recovery: str
+    versioning: str
+    verdict: str
+    findings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "environment": self.environment,
+            "environment_source": self.environment_source,
+            "logical_id": self.logical_id,
+            "construct_path": self.construct_path,
+            "type": self.type,
+            "deletion_policy": self.deletion_policy,
+            "update_replace_policy": self.update_replace_policy,
+            "deletion_protection": self.deletion_protection,
+            "backup": self.backup,
+            "backup_plans": list(self.backup_plans),
+            "backup_tiers": list(self.backup_tiers),
+            "cross_region": self.cross_region,
+            "point_in_time_recovery": self.point_in_time_recovery,
+            "versioning": self.versioning,
+            "verdict": self.verdict,
+            "findings": list(self.findings),
+        }
+
+
+def _state(properties: Mapping[str, Any], check: PropertyCheck | None) -> str:
+    if check is None:
+        return "n/a"
+    state = check_property(properties, check)
+    return "unknown" if state is None else "on" if state else "off"
+
+
+def _policy(value: Any, default: str) -> str:
+    if value is None:
+        return f"{default} (default)"
+    return value if isinstance(value, str) else "intrinsic"
+
+
+def _verdict(findings: list[Finding]) -> str:
+    active = [f for f in findings if f.acknowledged is None]
+    if any(f.severity is Severity.ERROR for f in active):
+        return "at risk"
+    if any(f.rule_id == "LAT2901" for f in active):
+        return "unknown"
+    if active:
+        return "review"
+    return "acknowledged" if findings else "compliant"
+
+
+def build_inventory(result: CheckResult) -> list[InventoryRow]:
+    """One row per stateful resource that holds data, in stack then logical-id order."""
+    by_place: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        if finding.logical_id is not None:
+            by_place[(finding.stack, finding.logical_id)].append(finding)
+    known = stateful_types()
+    rows: list[InventoryRow] = []
+    for stack in result.assembly.stacks:
+        env = result.environments[stack.name]
+        for resource in stack.resources.values():
+            kind = known.get(resource.type)
+            if kind is None or not _holds_data(resource, kind):
+                continue
+            rows.append(
+                _row(result, stack, resource, kind, env.environment.name, env.source, by_place)
+            )
+    return rows
+
+
+def _holds_data(resource: Resource, kind: StatefulType) -> bool:
+    if not kind.holds_data:
+        return False
+    member = kind.cluster_member_property
+    return member is None or resource.properties.get(member) is None
+
+
+def _row(
+    result: CheckResult,
+    stack: Stack,
+    resource: Resource,
+    kind: StatefulType,
+    environment: str,
+    source: str,
+    by_place: Mapping[tuple[str, str], list[Finding]],
+) -> InventoryRow:
+    findings = by_place.get((stack.label, resource.logical_id), [])
+    if kind.aws_backup:
+        coverage = result.backups.coverage(stack, resource, kind)
+        backup = {True: "covered", False: "none", None: "unknown"}[coverage.covered]
+        plans = tuple(p.name for p in coverage.plans)
+        tiers = tuple(coverage.tiers)
+        cross = coverage.cross_region if coverage.plans else False
+        cross_region = "unknown" if cross is None else "yes" if cross else "no"
+    else:
+        backup, plans, tiers, cross_region = "n/a", (), (), "n/a"
+    return InventoryRow(
+        stack=stack.label,
+        environment=environment,
+        environment_source=source,
+        logical_id=resource.logical_id,
+        construct_path=resource.construct_path,
+        type=resource.type,
+        deletion_policy=_policy(resource.deletion_policy, kind.default_deletion_policy),
+        update_replace_policy=_policy(resource.update_replace_policy, "Delete"),
+        deletion_protection=_state(resource.properties, kind.deletion_protection),
+        backup=backup,
+        backup_plans=plans,
+        backup_tiers=tiers,
+        cross_region=cross_region,
+        point_in_time_recovery=_state(resource.properties, kind.point_in_time_recovery),
+        versioning=_state(resource.properties, kind.versioning),
+        verdict=_verdict(findings),
+        findings=tuple(sorted({f.rule_id for f in findings if f.acknowledged is None})),
+    )
+
+
+def inventory_totals(rows: list[InventoryRow]) -> dict[str, dict[str, int]]:
+    """Per environment: resources, and how many have each verdict."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in rows:
+        entry = totals.setdefault(row.environment, {"resources": 0, **dict.fromkeys(VERDICTS, 0)})
+        entry["resources"] += 1
+        entry[row.verdict] += 1
+    return dict(sorted(totals.items()))

@@ -1,0 +1,224 @@
+"""The protection inventory as text, JSON, Markdown or one self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .._version import __version__
+from ._report import VERDICTS, InventoryRow
+
+__all__ = ["REPORT_FORMATS", "render_report"]
+
+REPORT_FORMATS = ("text", "json", "markdown", "html")
+
+_COLUMNS = (
+    ("stack", "stack"),
+    ("resource", "construct_path"),
+    ("type", "type"),
+    ("env", "environment"),
+    ("deletion", "deletion_policy"),
+    ("replace", "update_replace_policy"),
+    ("del. prot.", "deletion_protection"),
+    ("backup", "backup"),
+    ("tiers", "backup_tiers"),
+    ("x-region", "cross_region"),
+    ("PITR", "point_in_time_recovery"),
+    ("versioning", "versioning"),
+    ("verdict", "verdict"),
+)
+
+
+def render_report(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    *,
+    fmt: str,
+    source: str,
+    stacks: Sequence[dict[str, Any]],
+) -> str:
+    """Render the inventory; ``stacks`` lists each stack's environment and its source."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "lattice_version": __version__,
+                "command": "report",
+                "source": source,
+                "totals": totals,
+                "stacks": list(stacks),
+                "resources": [r.to_dict() for r in rows],
+            },
+            indent=2,
+        )
+    if fmt == "markdown":
+        return _markdown(rows, totals, source)
+    if fmt == "html":
+        return _html(rows, totals, source, stacks)
+    if fmt == "text":
+        return _text(rows, totals, source)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
+
+
+def _cell(row: InventoryRow, attr: str) -> str:
+    value = getattr(row, attr)
+    if attr == "construct_path":
+        return value or row.logical_id
+    if isinstance(value, tuple):
+        return ",".join(value) or "-"
+    return str(value)
+
+
+def _totals_lines(totals: dict[str, dict[str, int]]) -> list[str]:
+    lines = []
+    for env, counts in totals.items():
+        parts = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+        lines.append(f"{env}: {counts['resources']} stateful resources ({parts})")
+    return lines
+
+
+def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+    from .._cli._common import render_table
+
+    headers = [h for h, _ in _COLUMNS]
+    table = render_table(headers, [[_cell(r, a) for _, a in _COLUMNS] for r in rows])
+    lines = [f"lattice report: {source}", "", table, "", *_totals_lines(totals)]
+    if not rows:
+        lines.insert(2, "No stateful resources.")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _markdown(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+    lines = [f"### Lattice protection report: `{source}`", ""]
+    lines += [f"- {line}" for line in _totals_lines(totals)]
+    lines += ["", "| " + " | ".join(h for h, _ in _COLUMNS) + " |"]
+    lines.append("|" + "---|" * len(_COLUMNS))
+    for row in rows:
+        cells = [_md(_cell(row, a)) for _, a in _COLUMNS]
+        cells[1] = f"`{cells[1]}`"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+:root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#57606a;--line:#d0d7de}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;color:#1f2328}
+h1{font-size:22px;margin:0 0 4px}
+.src{color:var(--muted);margin-bottom:18px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:18px}
+.card{border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:180px}
+.card h2{font-size:15px;margin:0 0 6px;text-transform:uppercase;letter-spacing:.04em}
+.card .n{font-size:26px;font-weight:600}
+.bar{display:flex;height:8px;border-radius:4px;overflow:hidden;margin-top:8px;background:#eee}
+.bar span{display:block}
+.controls{margin:10px 0;display:flex;gap:10px;align-items:center}
+input[type=search]{padding:6px 8px;border:1px solid var(--line);border-radius:6px;width:280px}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#f6f8fa;position:sticky;top:0;cursor:pointer;white-space:nowrap}
+td.path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
+.v{font-weight:600;border-radius:10px;padding:1px 8px;white-space:nowrap}
+.v-at-risk{background:#ffebe9;color:var(--bad)}
+.v-unknown,.v-review{background:#fff8c5;color:var(--warn)}
+.v-acknowledged{background:#ddf4ff;color:#0969da}
+.v-compliant{background:#dafbe1;color:var(--ok)}
+.off{color:var(--bad)} .on{color:var(--ok)} .unk{color:var(--warn)}
+.rules{color:var(--muted);font-size:12px}
+"""
+
+_JS = """
+const q=document.getElementById('q'),f=document.getElementById('verdict');
+function apply(){const t=q.value.toLowerCase(),v=f.value;let n=0;
+for(const r of document.querySelectorAll('tbody tr')){
+const ok=(!t||r.textContent.toLowerCase().includes(t))&&(!v||r.dataset.verdict===v);
+r.style.display=ok?'':'none';if(ok)n++}
+document.getElementById('count').textContent=n+' shown'}
+q.addEventListener('input',apply);f.addEventListener('change',apply);
+document.querySelectorAll('th').forEach((th,i)=>th.addEventListener('click',()=>{
+const tb=document.querySelector('tbody'),rows=[...tb.rows],d=th.dataset.dir==='a'?-1:1;
+th.dataset.dir=d===1?'a':'d';
+rows.sort((a,b)=>a.cells[i].textContent.localeCompare(b.cells[i].textContent)*d);
+rows.forEach(r=>tb.appendChild(r))}));apply();
+"""
+
+_COLOURS = {
+    "at risk": "#cf222e",
+    "unknown": "#bf8700",
+    "review": "#d4a72c",
+    "acknowledged": "#0969da",
+    "compliant": "#1a7f37",
+}
+
+
+def _state_class(value: str) -> str:
+    return {"off": "off", "none": "off", "on": "on", "covered": "on", "yes": "on"}.get(
+        value, "unk" if value == "unknown" else ""
+    )
+
+
+def _html(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    source: str,
+    stacks: Sequence[dict[str, Any]],
+) -> str:
+    e = html.escape
+    cards = []
+    for env, counts in totals.items():
+        total = max(counts["resources"], 1)
+        bar = "".join(
+            f'<span style="width:{100 * counts[v] / total:.1f}%;background:{_COLOURS[v]}" '
+            f'title="{counts[v]} {v}"></span>'
+            for v in VERDICTS
+            if counts[v]
+        )
+        detail = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+        cards.append(
+            f'<div class="card"><h2>{e(env)}</h2><div class="n">{counts["resources"]}</div>'
+            f"<div>stateful resources</div><div>{e(detail)}</div>"
+            f'<div class="bar">{bar}</div></div>'
+        )
+    body_rows = []
+    for row in rows:
+        cells = []
+        for _, attr in _COLUMNS:
+            text = _cell(row, attr)
+            if attr == "verdict":
+                cls = "v v-" + row.verdict.replace(" ", "-")
+                rules = (
+                    f'<div class="rules">{e(", ".join(row.findings))}</div>' if row.findings else ""
+                )
+                cells.append(f'<td><span class="{cls}">{e(text)}</span>{rules}</td>')
+            elif attr == "construct_path":
+                cells.append(f'<td class="path" title="{e(row.logical_id)}">{e(text)}</td>')
+            else:
+                cls = _state_class(text)
+                cells.append(f'<td class="{cls}">{e(text)}</td>' if cls else f"<td>{e(text)}</td>")
+        body_rows.append(f'<tr data-verdict="{e(row.verdict)}">' + "".join(cells) + "</tr>")
+    sources = sorted({f"{s['environment']} ({s['source']})" for s in stacks})
+    options = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in VERDICTS)
+    head = "".join(f"<th>{e(h)}</th>" for h, _ in _COLUMNS)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Lattice protection report</title><style>{_CSS}</style></head>
+<body>
+<h1>Lattice protection report</h1>
+<div class="src">{e(source)} &middot; {len(stacks)} stack(s) &middot; environments from:
+{e("; ".join(sources))} &middot; lattice {e(__version__)}</div>
+<div class="cards">{"".join(cards) or "<p>No stateful resources.</p>"}</div>
+<div class="controls"><input id="q" type="search" placeholder="filter: stack, path, type...">
+<select id="verdict"><option value="">every verdict</option>{options}</select>
+<span id="count"></span></div>
+<table><thead><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(body_rows)}
+</tbody></table>
+<script>{_JS}</script>
+</body></html>
+"""

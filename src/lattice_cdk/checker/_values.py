@@ -1,0 +1,174 @@
+"""Reading template values without guessing: a value is known, absent, or unresolvable.
+
+CloudFormation values can be intrinsics (``Ref``, ``Fn::If``...) that only the service
+resolves at deploy time. Rules must report those as "cannot evaluate", never pass them,
+so every reader here returns :data:`UNKNOWN` for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ..cfn._knowledge import PropertyCheck
+
+__all__ = [
+    "ABSENT",
+    "UNKNOWN",
+    "check_property",
+    "describe",
+    "get_path",
+    "is_intrinsic",
+    "references",
+]
+
+
+class _Marker:
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+#: The property is not in the template (CloudFormation applies its default).
+ABSENT: Final = _Marker("ABSENT")
+#: The value is an intrinsic function or a condition: known only at deploy time.
+UNKNOWN: Final = _Marker("UNKNOWN")
+
+
+def is_intrinsic(value: object) -> bool:
+    """True for ``{"Ref": ...}``, ``{"Fn::...": ...}`` and ``{"Condition": ...}``."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key: str = next(iter(value))
+    return key == "Ref" or key == "Condition" or key.startswith("Fn::")
+
+
+def get_path(properties: Mapping[str, Any], path: str) -> Any:
+    """The value at dotted ``path``; ``*`` walks a list and returns a list of values.
+
+    Returns :data:`ABSENT` when a key is missing and :data:`UNKNOWN` when an intrinsic
+    stands anywhere on the way.
+    """
+    current: Any = properties
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        if is_intrinsic(current):
+            return UNKNOWN
+        if part == "*":
+            if not isinstance(current, list):
+                return ABSENT
+            rest = ".".join(parts[i + 1 :])
+            return [get_path(item, rest) if rest else item for item in current]
+        if not isinstance(current, dict) or part not in current:
+            return ABSENT
+        current = current[part]
+    return UNKNOWN if is_intrinsic(current) else current
+
+
+def _is_on(value: Any, check: PropertyCheck) -> bool | None:
+    if value is UNKNOWN or is_intrinsic(value):
+        return None
+    if value is ABSENT:
+        value = check.default
+        if value is None:
+            return False
+    if check.min is not None:
+        number = _number(value)
+        return None if number is None else number >= check.min
+    if isinstance(check.on, bool):
+        # CloudFormation accepts "true"/"false" strings for booleans.
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return (value.lower() == "true") is check.on
+        return value is check.on
+    return bool(value == check.on)
+
+
+def check_property(properties: Mapping[str, Any], check: PropertyCheck) -> bool | None:
+    """Whether the protection ``check`` describes is on: True, False, or None (unknown).
+
+    With a ``*`` path every item must be on (a global table's every replica).
+    """
+    value = get_path(properties, check.path)
+    if isinstance(value, list) and "*" in check.path:
+        if not value:
+            return _is_on(ABSENT, check)
+        results = [_is_on(item, check) for item in value]
+        if False in results:
+            return False
+        return None if None in results else True
+    return _is_on(value, check)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a template value for messages."""
+    if value is ABSENT:
+        return "not set"
+    if value is UNKNOWN:
+        return "an intrinsic"
+    if is_intrinsic(value):
+        key = next(iter(value))
+        return f"{{{key}: ...}}"
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def references(value: Any) -> set[str]:
+    """Logical ids (and parameters) a value refers to through Ref, GetAtt or Sub."""
+    found: set[str] = set()
+    _collect(value, found)
+    return found
+
+
+def _collect(value: Any, found: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                if not inner.startswith("AWS::"):
+                    found.add(inner)
+            elif key == "Fn::GetAtt":
+                if isinstance(inner, list) and inner and isinstance(inner[0], str):
+                    found.add(inner[0])
+                elif isinstance(inner, str):
+                    found.add(inner.split(".", 1)[0])
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    found.update(_sub_names(text))
+                if isinstance(inner, list) and len(inner) > 1:
+                    _collect(inner[1], found)
+            else:
+                _collect(inner, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, found)
+
+
+def _sub_names(text: str) -> set[str]:
+    names: set[str] = set()
+    start = text.find("${")
+    while start != -1:
+        end = text.find("}", start)
+        if end == -1:
+            break
+        name = text[start + 2 : end]
+        if not name.startswith("!") and not name.startswith("AWS::"):
+            names.add(name.split(".", 1)[0])
+        start = text.find("${", end)
+    return names
