@@ -42,6 +42,7 @@ _LAZY: dict[str, str] = {
     "LatticeBucket": "lattice_cdk.cdk",
     "LatticeDatabase": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
+    "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",
 }
 
