@@ -87,30 +87,69 @@ def diff_stacks(old: Stack, new: Stack) -> list[Finding]:
 
 
 def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
+    # Work on the raw template bodies and touch Resource records only for what changed:
+    # in a typical diff almost every resource is untouched, and one dict comparison
+    # settles it.
     old_bodies = _bodies(old)
     new_bodies = _bodies(new)
     changed_params = _changed_parameters(old, new)
     removed: list[Resource] = []
-    for logical_id, before in old.resources.items():
-        after = new.resources.get(logical_id)
-        if after is None:
-            if stateful_type(before.type) is not None:
-                removed.append(before)
+    touched: list[Resource] = []
+    selections: list[str] = []
+    for logical_id, body in old_bodies.items():
+        kind = _type(body)
+        if kind == _BACKUP_SELECTION:
+            selections.append(logical_id)
+        other = new_bodies.get(logical_id)
+        if other is None:
+            if stateful_type(kind) is not None:
+                removed.append(old.resources[logical_id])
             continue
-        # Most resources are untouched: one dict comparison and on.
-        if not changed_params and old_bodies.get(logical_id) == new_bodies.get(logical_id):
+        if body == other and (not changed_params or stateful_type(kind) is None):
             continue
-        yield from _changed(old, new, before, after, changed_params)
+        after = new.resources[logical_id]
+        touched.append(after)
+        yield from _changed(old, new, old.resources[logical_id], after, changed_params)
+    added = [new.resources[lid] for lid in new_bodies if lid not in old_bodies]
     if removed:
-        added = [r for lid, r in new.resources.items() if lid not in old.resources]
-        renames = dict(rename_candidates(removed, added))
+        removed_types = {r.type for r in removed}
+        candidates = [r for r in added if r.type in removed_types]
+        renames = dict(rename_candidates(removed, candidates))
         for resource in removed:
             target = renames.get(resource.logical_id)
             if target is not None:
                 yield _renamed(old, new, resource, target)
             else:
                 yield _removed(old, resource, label=new.label)
-    yield from _backup_coverage(old, new)
+    scope = _coverage_scope(selections, old_bodies, new_bodies, touched)
+    if scope is None or scope:
+        yield from _backup_coverage(old, new, scope)
+
+
+def _type(body: Any) -> str:
+    kind = body.get("Type") if isinstance(body, dict) else None
+    return kind if isinstance(kind, str) else ""
+
+
+def _coverage_scope(
+    selections: list[str],
+    old_bodies: Mapping[str, Any],
+    new_bodies: Mapping[str, Any],
+    touched: list[Resource],
+) -> set[str] | None:
+    """Which resources' backup coverage can differ: ``None`` for all of them (an old
+    backup selection changed or went), else the changed resources a selection could
+    cover. Coverage of an unchanged resource under unchanged selections cannot shrink;
+    a selection that is only added can only widen it."""
+    if not selections:
+        return set()
+    if any(old_bodies[k] != new_bodies.get(k) for k in selections):
+        return None
+    return {
+        r.logical_id
+        for r in touched
+        if (info := stateful_type(r.type)) is not None and info.aws_backup
+    }
 
 
 def _bodies(stack: Stack) -> Mapping[str, Any]:
@@ -576,13 +615,11 @@ def _days(days: Any) -> str:
     return "kept forever" if days is None else f"{_short(days)} days"
 
 
-def _backup_coverage(old: Stack, new: Stack) -> Iterator[Finding]:
-    if not any(r.type == _BACKUP_SELECTION for r in old.resources.values()):
-        return
-    before = _covered(old)
+def _backup_coverage(old: Stack, new: Stack, scope: set[str] | None) -> Iterator[Finding]:
+    before = _covered(old, scope)
     if not before:
         return
-    after = _covered(new)
+    after = _covered(new, scope)
     for logical_id in sorted(before - after):
         resource = new.resources.get(logical_id)
         if resource is None:
@@ -596,15 +633,18 @@ def _backup_coverage(old: Stack, new: Stack) -> Iterator[Finding]:
         )
 
 
-def _covered(stack: Stack) -> set[str]:
-    """The logical ids of backup-capable resources some backup selection covers (by
-    reference, by tag, or by a wildcard resource ARN)."""
+def _covered(stack: Stack, scope: set[str] | None = None) -> set[str]:
+    """The logical ids of backup-capable resources (all, or those in ``scope``) that some
+    backup selection covers: by reference, by tag, or by a wildcard resource ARN."""
+    ids = stack.resources.keys() if scope is None else scope & stack.resources.keys()
     candidates = {
         lid: r
-        for lid, r in stack.resources.items()
-        if (info := stateful_type(r.type)) is not None and info.aws_backup
+        for lid in ids
+        if (info := stateful_type((r := stack.resources[lid]).type)) is not None and info.aws_backup
     }
     covered: set[str] = set()
+    if not candidates:
+        return covered
     for selection in stack.resources.values():
         if selection.type != _BACKUP_SELECTION:
             continue

@@ -1,0 +1,114 @@
+"""Benchmark ``lattice diff``: two N-resource cloud assemblies against the json-load floor.
+
+The floor is what any tool must pay: ``json.loads`` of every template of both
+assemblies. The diff is the whole job minus process start: load both assemblies with
+Lattice's loader (which includes the JSON parse) and compare them. Target: within 2x
+the floor at 10,000 resources, and linear in size (1k / 10k / 50k).
+
+NEW is OLD with about 1% of resources changed: tags edited (safe), a create-only name
+changed, one stateful resource removed per ten stacks, so the diff has real work.
+
+    .venv/bin/python benchmarks/bench_diff.py            # 1k, 10k, 50k
+    .venv/bin/python benchmarks/bench_diff.py --sizes 10000 --repeat 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_assembly import generate_assembly  # noqa: E402
+
+from lattice_cdk.cfn import load  # noqa: E402
+from lattice_cdk.changes import diff_assemblies  # noqa: E402
+
+PER_STACK = 100
+
+
+def _mutate(old: Path, new: Path) -> int:
+    """Copy ``old`` to ``new`` and change about 1% of the resources; return how many."""
+    shutil.copytree(old, new)
+    changed = 0
+    for i, path in enumerate(sorted(new.glob("*.template.json"))):
+        template: dict[str, Any] = json.loads(path.read_text())
+        resources = template["Resources"]
+        ids = sorted(resources)
+        for lid in ids[:: max(1, len(ids) // 1)][:1]:  # one tag edit per stack (safe)
+            body = resources[lid]
+            body.setdefault("Properties", {})["Tags"] = [{"Key": "bench", "Value": str(i)}]
+            changed += 1
+        buckets = [lid for lid in ids if resources[lid]["Type"] == "AWS::S3::Bucket"]
+        if buckets:
+            resources[buckets[0]].setdefault("Properties", {})["BucketName"] = f"renamed-{i}"
+            changed += 1
+        if i % 10 == 0:
+            tables = [lid for lid in ids if resources[lid]["Type"] == "AWS::DynamoDB::Table"]
+            if tables:
+                del resources[tables[0]]
+                changed += 1
+        path.write_text(json.dumps(template, indent=1))
+    return changed
+
+
+def _floor(*roots: Path) -> float:
+    start = time.perf_counter()
+    for root in roots:
+        for path in root.glob("*.json"):
+            json.loads(path.read_text(encoding="utf-8"))
+    return time.perf_counter() - start
+
+
+def _diff(old: Path, new: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    findings = diff_assemblies(load(old), load(new))
+    return time.perf_counter() - start, len(findings)
+
+
+def run(size: int, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        old = generate_assembly(
+            Path(tmp) / "old", stacks=max(1, size // PER_STACK), resources_per_stack=PER_STACK
+        )
+        new = Path(tmp) / "new"
+        changed = _mutate(old, new)
+        _diff(old, new)  # warm: schema files for the changed types, imports
+        floors = [_floor(old, new) for _ in range(repeat)]
+        diffs = [_diff(old, new) for _ in range(repeat)]
+        floor = statistics.median(floors)
+        diff = statistics.median(t for t, _ in diffs)
+        return {
+            "resources": size,
+            "changed": changed,
+            "findings": diffs[0][1],
+            "json_floor_s": round(floor, 4),
+            "diff_s": round(diff, 4),
+            "ratio": round(diff / floor, 2),
+            "us_per_resource": round(diff / size * 1e6, 2),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rows = [run(size, args.repeat) for size in args.sizes]
+    for row in rows:
+        print(json.dumps(row))
+    ten = next((r for r in rows if r["resources"] == 10_000), None)
+    if ten is not None:
+        verdict = "PASS" if ten["ratio"] <= 2.0 else "FAIL"
+        print(f"10k resources: diff {ten['ratio']}x the json-load floor (target <= 2x): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
