@@ -14,7 +14,7 @@ from ._common import write_output
 if TYPE_CHECKING:
     from ..checker import CheckResult
 
-__all__ = ["add_parser", "run", "run_check"]
+__all__ = ["add_parser", "check_extra", "run", "run_check"]
 
 _FORMATS = ("text", "json", "sarif", "markdown")
 
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         rules=result.rules,
         command="check",
         source=result.assembly.source,
-        extra=_extra(result, args.format),
+        extra=check_extra(result, args.format),
     )
     write_output(text, args.output)
     return exit_code(result.findings)
@@ -89,7 +89,8 @@ def environment_summary(result: CheckResult) -> str:
     )
 
 
-def _extra(result: CheckResult, fmt: str) -> dict[str, Any]:
+def check_extra(result: CheckResult, fmt: str) -> dict[str, Any]:
+    """What ``check`` adds to the findings: each stack's environment and its source."""
     extra: dict[str, Any] = {"environments": environment_summary(result)}
     if fmt == "json":
         extra["stacks"] = [e.to_dict() for e in result.environments.values()]
