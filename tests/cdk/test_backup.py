@@ -496,3 +496,34 @@ def test_continuous_backup_beyond_35_days_is_refused(days: int) -> None:
     with pytest.raises(StatefulnessError, match=r"1 to 35") as info:
         BackupRules.continuous(days)
     assert info.value.code == "invalid-retention"
+
+
+def test_named_presets_build_the_environments_manager() -> None:
+    stack = new_stack()
+    manager = BackupManager.production(stack, dr_vault_arn=DR_ARN)
+    assert manager.node.id == "LatticeBackup"
+    assert BackupManager.of(stack) is manager
+    assert manager.policy.environment == "prod"
+    assert manager.dr_vault is not None
+    staging_manager = BackupManager.staging(new_stack(), "Backup")
+    assert staging_manager.policy.environment == "staging"
+    assert staging_manager.enabled
+
+
+# -- stack termination protection --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environment", "protected"), [("prod", True), ("staging", False), ("dev", False)]
+)
+def test_prod_turns_on_stack_termination_protection(environment: str, protected: bool) -> None:
+    stack = new_stack()
+    LatticeBucket(stack, "Data", name="app-data", environment=environment)
+    assembly = cdk.Stage.of(stack).synth()  # type: ignore[union-attr]
+    assert assembly.get_stack_by_name(stack.stack_name).termination_protection is protected
+
+
+def test_termination_protection_is_only_ever_turned_on() -> None:
+    stack = new_stack(termination_protection=True)
+    LatticeBucket(stack, "Data", name="app-data", environment="dev")
+    assert stack.termination_protection is True

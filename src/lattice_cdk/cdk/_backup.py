@@ -35,7 +35,7 @@ from .._policy import (
     create_statefulness_policy,
 )
 from ._context import policy_for
-from ._tags import ENVIRONMENT_TAG, record_lattice_view, tag_lattice
+from ._tags import ENVIRONMENT_TAG, protect_stack, record_lattice_view, tag_lattice
 
 __all__ = [
     "BackupManager",
@@ -259,6 +259,7 @@ class BackupManager(Construct):
         if not self.enabled:
             return
         tag_lattice(self, self.policy)
+        protect_stack(self, self.policy)
         self._build_vault()
         self.dr_vault = self._resolve_dr_target(dr_vault, dr_vault_arn, dr_region, dr_vault_name)
         if self.policy.cross_region_copy and self.dr_vault is None:
@@ -281,6 +282,33 @@ class BackupManager(Construct):
         self.plan = self._plan_for(self.policy.backup_retention_days)
         if self.policy.compliance_reporting:
             self._build_compliance(report_bucket)
+
+    # -- presets -----------------------------------------------------------------------
+
+    @classmethod
+    def production(
+        cls,
+        scope: Construct,
+        id: str = DEFAULT_MANAGER_ID,
+        *,
+        dr_vault_arn: str | None = None,
+        dr_region: str | None = None,
+        **options: Any,
+    ) -> BackupManager:
+        """The ``prod`` manager: daily (30 d), weekly (365 d), monthly (7 y, cold after
+        90 d) and continuous backups, a locked vault, compliance reporting, and a
+        cross-region copy to ``dr_vault_arn`` or ``dr_region``.
+        """
+        return cls(
+            scope, id, environment="prod", dr_vault_arn=dr_vault_arn, dr_region=dr_region, **options
+        )
+
+    @classmethod
+    def staging(
+        cls, scope: Construct, id: str = DEFAULT_MANAGER_ID, **options: Any
+    ) -> BackupManager:
+        """The ``staging`` manager: daily backups kept 14 days in a vault denying deletes."""
+        return cls(scope, id, environment="staging", **options)
 
     # -- access ------------------------------------------------------------------------
 

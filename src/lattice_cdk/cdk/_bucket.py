@@ -13,7 +13,7 @@ from .._policy import StatefulnessPolicy
 from ._backup import BackupManager, manager_for
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import record_lattice_view, tag_lattice
+from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeBucket", "check_name"]
 
@@ -119,6 +119,7 @@ class LatticeBucket(Construct):
             **props,
         )
         tag_lattice(self, p, name=name)
+        protect_stack(self, p)
         record_lattice_view(
             self.bucket.node.default_child,  # type: ignore[arg-type]
             p,

@@ -19,7 +19,7 @@ from ._backup import BackupManager, manager_for
 from ._bucket import check_name
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import record_lattice_view, tag_lattice
+from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeDatabase"]
 
@@ -174,6 +174,7 @@ class LatticeDatabase(Construct):
             # A snapshot is only restorable with its credentials: keep them with the data.
             generated.apply_removal_policy(to_removal_policy(p.removal_policy))
         tag_lattice(self, p, name=name)
+        protect_stack(self, p)
         record_lattice_view(
             cfn,  # type: ignore[arg-type]
             p,

@@ -12,7 +12,7 @@ from ._backup import BackupManager, manager_for
 from ._bucket import check_name
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import record_lattice_view, tag_lattice
+from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeTable"]
 
@@ -100,6 +100,7 @@ class LatticeTable(Construct):
             **{**defaults, **table_props},
         )
         tag_lattice(self, p, name=name)
+        protect_stack(self, p)
         record_lattice_view(
             self.table.node.default_child,  # type: ignore[arg-type]
             p,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnResource, Tags
+from aws_cdk import CfnResource, Stack, Tags
 from constructs import Construct
 
 from .._policy import StatefulnessPolicy
@@ -15,6 +15,7 @@ __all__ = [
     "LATTICE_METADATA_KEY",
     "NAME_TAG",
     "PROTECTION_TAG",
+    "protect_stack",
     "record_lattice_view",
     "tag_lattice",
 ]
@@ -54,3 +55,16 @@ def record_lattice_view(
     }
     view.update(extra)
     resource.add_metadata(LATTICE_METADATA_KEY, view)
+
+
+def protect_stack(scope: Construct, policy: StatefulnessPolicy) -> None:
+    """Turn on the stack's termination protection where the policy asks for it (prod).
+
+    Only ever turns it on: a stack that already has it is left alone, and a later
+    ``stack.termination_protection = False`` by the app still wins (the checker then
+    reports LAT2501).
+    """
+    if policy.termination_protection:
+        stack = Stack.of(scope)
+        if not stack.termination_protection:
+            stack.termination_protection = True
