@@ -27,11 +27,11 @@ $(STAMP): pyproject.toml
 setup: tools $(STAMP)
 
 demo: setup
-	$(BIN)/lattice policy
+	$(BIN)/python examples/demo.py out/demo
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

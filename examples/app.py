@@ -17,7 +17,7 @@ Each Stage (``Dev``, ``Staging``, ``Prod``) holds a ``Network`` stack (the VPC) 
 Prod also gets a ``DisasterRecovery`` stack in a second region holding the vault that
 prod's backups are copied to.
 
-Context ``demo:refactor=true`` moves the critical bucket under a new ``Storage``
+Context ``demo:refactor=true`` moves prod's critical bucket under a new ``Storage``
 construct: the kind of refactor that changes a logical id, which ``lattice diff``
 catches (see ``make demo``).
 """
@@ -168,7 +168,12 @@ def build_app(*, outdir: str | None = None, context: dict[str, Any] | None = Non
     app = cdk.App(outdir=outdir, context=context)
     refactored = str(app.node.try_get_context("demo:refactor")).lower() == "true"
     for stage_id, environment in ENVIRONMENTS:
-        EnvironmentStage(app, stage_id, environment=environment, refactored=refactored)
+        EnvironmentStage(
+            app,
+            stage_id,
+            environment=environment,
+            refactored=refactored and environment == "prod",
+        )
     return app
 
 
