@@ -123,7 +123,7 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
                 yield _removed(old, resource, label=new.label)
     scope = _coverage_scope(selections, old_bodies, new_bodies, touched)
     if scope is None or scope:
-        yield from _backup_coverage(old, new, scope)
+        yield from _backup_coverage(old, new, scope, selections)
 
 
 def _type(body: Any) -> str:
@@ -615,11 +615,15 @@ def _days(days: Any) -> str:
     return "kept forever" if days is None else f"{_short(days)} days"
 
 
-def _backup_coverage(old: Stack, new: Stack, scope: set[str] | None) -> Iterator[Finding]:
-    before = _covered(old, scope)
+def _backup_coverage(
+    old: Stack, new: Stack, scope: set[str] | None, selections: list[str]
+) -> Iterator[Finding]:
+    before = _covered(old, scope, selections)
     if not before:
         return
-    after = _covered(new, scope)
+    if scope is None:  # the selections changed: find the new ones
+        selections = [k for k, v in _bodies(new).items() if _type(v) == _BACKUP_SELECTION]
+    after = _covered(new, scope, selections)
     for logical_id in sorted(before - after):
         resource = new.resources.get(logical_id)
         if resource is None:
@@ -633,9 +637,10 @@ def _backup_coverage(old: Stack, new: Stack, scope: set[str] | None) -> Iterator
         )
 
 
-def _covered(stack: Stack, scope: set[str] | None = None) -> set[str]:
-    """The logical ids of backup-capable resources (all, or those in ``scope``) that some
-    backup selection covers: by reference, by tag, or by a wildcard resource ARN."""
+def _covered(stack: Stack, scope: set[str] | None, selections: list[str]) -> set[str]:
+    """The logical ids of backup-capable resources (all, or those in ``scope``) that one
+    of the ``selections`` (logical ids of AWS::Backup::BackupSelection resources)
+    covers: by reference, by tag, or by a wildcard resource ARN."""
     ids = stack.resources.keys() if scope is None else scope & stack.resources.keys()
     candidates = {
         lid: r
@@ -645,8 +650,9 @@ def _covered(stack: Stack, scope: set[str] | None = None) -> set[str]:
     covered: set[str] = set()
     if not candidates:
         return covered
-    for selection in stack.resources.values():
-        if selection.type != _BACKUP_SELECTION:
+    for selection_id in selections:
+        selection = stack.resources.get(selection_id)
+        if selection is None:
             continue
         body = selection.properties.get("BackupSelection")
         if not isinstance(body, Mapping):
