@@ -9,6 +9,7 @@ nothing is skipped silently except files in a plain folder that are not template
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
 _ASSET_PATH = "aws:asset:path"
 _ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
+_LOGICAL_ID = "aws:cdk:logicalId"
+_ASSET_MANIFEST = "cdk:asset-manifest"
+_NESTED_STACK = "AWS::CloudFormation::Stack"
+_ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
 
 
 def load(path: str | Path) -> Assembly:
@@ -54,10 +59,22 @@ def load(path: str | Path) -> Assembly:
     return Assembly(source=str(root), stacks=stacks)
 
 
-def load_template_file(path: Path, *, name: str | None = None, **stack_fields: Any) -> Stack:
-    """Load one template file into a :class:`Stack` (named after the file by default)."""
+def load_template_file(
+    path: Path,
+    *,
+    name: str | None = None,
+    construct_paths: Mapping[str, str] | None = None,
+    **stack_fields: Any,
+) -> Stack:
+    """Load one template file into a :class:`Stack` (named after the file by default).
+
+    ``construct_paths`` (logical id -> CDK construct path, from the assembly's metadata)
+    fills in paths the template's ``aws:cdk:path`` metadata does not carry.
+    """
     template = parse_template(_read_text(path), location=str(path))
-    return _stack(template, path=path, name=name or _stem(path), **stack_fields)
+    return _stack(
+        template, path=path, name=name or _stem(path), paths=construct_paths or {}, **stack_fields
+    )
 
 
 def parse_template(text: str, *, location: str) -> dict[str, Any]:
@@ -115,7 +132,14 @@ def _check_shape(data: object, *, location: str) -> None:
             )
 
 
-def _stack(template: Mapping[str, Any], *, path: Path, name: str, **fields: Any) -> Stack:
+def _stack(
+    template: Mapping[str, Any],
+    *,
+    path: Path,
+    name: str,
+    paths: Mapping[str, str],
+    **fields: Any,
+) -> Stack:
     resources = {
         logical_id: Resource(
             logical_id=logical_id,
@@ -125,6 +149,7 @@ def _stack(template: Mapping[str, Any], *, path: Path, name: str, **fields: Any)
             update_replace_policy=body.get("UpdateReplacePolicy"),
             condition=body.get("Condition"),
             metadata=body.get("Metadata") or {},
+            cdk_path=paths.get(logical_id),
         )
         for logical_id, body in template["Resources"].items()
     }
@@ -142,7 +167,7 @@ def _load_folder(root: Path) -> Iterator[Stack]:
         if "Resources" not in text:
             continue
         template = parse_template(text, location=str(path))
-        yield _stack(template, path=path, name=_stem(path))
+        yield _stack(template, path=path, name=_stem(path), paths={})
 
 
 def _load_assembly(root: Path) -> Assembly:
@@ -170,6 +195,7 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
             location=str(manifest_path),
             code="not-a-template",
         )
+    assets: dict[str, str] | None = None
     for artifact_id, artifact in artifacts.items():
         if not isinstance(artifact, dict):
             continue
@@ -185,36 +211,60 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
                 )
             tags = props.get("tags") or {}
             account, region = _environment(artifact.get("environment"))
+            metadata = _artifact_metadata(root, artifact)
+            display_name = artifact.get("displayName") or artifact_id
+            logical_paths = _logical_paths(metadata)
+            stack_prefix = "/" + display_name
             stack = load_template_file(
                 root / template_file,
                 name=props.get("stackName") or artifact_id,
-                display_name=artifact.get("displayName") or artifact_id,
+                construct_paths=_own_paths(logical_paths, stack_prefix),
+                display_name=display_name,
                 termination_protection=bool(props.get("terminationProtection", False)),
                 tags=tags if isinstance(tags, dict) else {},
                 artifact_id=artifact_id,
                 account=account,
                 region=region,
-                cdk_acknowledgements=_acknowledgements(artifact.get("metadata")),
+                cdk_acknowledgements=_acknowledgements(metadata),
             )
             yield stack
-            yield from _nested_stacks(root, stack)
+            if any(r.type == _NESTED_STACK for r in stack.resources.values()):
+                if assets is None:
+                    assets = _asset_sources(root, artifacts)
+                yield from _nested_stacks(root, stack, assets, logical_paths)
         elif kind == _NESTED_ASSEMBLY:
             directory = props.get("directoryName")
             if isinstance(directory, str):
                 yield from _assembly_stacks(root / directory, prefix=artifact_id, seen=seen)
 
 
-def _nested_stacks(root: Path, parent: Stack) -> Iterator[Stack]:
+def _nested_stacks(
+    root: Path,
+    parent: Stack,
+    assets: dict[str, str],
+    logical_paths: list[tuple[str, str]],
+) -> Iterator[Stack]:
     for resource in parent.resources.values():
-        if resource.type != "AWS::CloudFormation::Stack":
+        if resource.type != _NESTED_STACK:
             continue
         asset = resource.metadata.get(_ASSET_PATH)
+        if not isinstance(asset, str):
+            # Without asset metadata (plain app.synth()), follow the template URL's
+            # object key to the file the asset manifest says it came from.
+            match = _ASSET_KEY.search(json.dumps(resource.properties.get("TemplateURL")))
+            asset = assets.get(match.group(1)) if match else None
         if not isinstance(asset, str) or not (root / asset).is_file():
             continue  # a nested stack from a URL: its template is not in the assembly
+        path = resource.construct_path
+        # ".../Tables.NestedStack/Tables.NestedStackResource" -> ".../Tables"
+        prefix = None
+        if path and path.endswith(".NestedStackResource"):
+            prefix = "/" + path.rsplit("/", 1)[0].removesuffix(".NestedStack")
         nested = load_template_file(
             root / asset,
             name=f"{parent.name}/{resource.logical_id}",
-            display_name=resource.construct_path or f"{parent.label}/{resource.logical_id}",
+            construct_paths=_own_paths(logical_paths, prefix) if prefix else None,
+            display_name=(prefix or "").lstrip("/") or f"{parent.label}/{resource.logical_id}",
             tags=parent.tags,
             account=parent.account,
             region=parent.region,
@@ -223,7 +273,72 @@ def _nested_stacks(root: Path, parent: Stack) -> Iterator[Stack]:
             parent_logical_id=resource.logical_id,
         )
         yield nested
-        yield from _nested_stacks(root, nested)
+        yield from _nested_stacks(root, nested, assets, logical_paths)
+
+
+def _artifact_metadata(root: Path, artifact: Mapping[str, Any]) -> dict[str, Any]:
+    """A stack's construct metadata: inline in the manifest, or (newer CDK) in the file
+    ``additionalMetadataFile`` names."""
+    metadata: dict[str, Any] = {}
+    inline = artifact.get("metadata")
+    if isinstance(inline, dict):
+        metadata.update(inline)
+    extra = artifact.get("additionalMetadataFile")
+    if isinstance(extra, str) and (root / extra).is_file():
+        data = _read_json(root / extra)
+        if isinstance(data, dict):
+            metadata.update(data)
+    return metadata
+
+
+def _logical_paths(metadata: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(construct path, logical id) for every resource the metadata names."""
+    found = []
+    for path, entries in metadata.items():
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if (
+                isinstance(entry, dict)
+                and entry.get("type") == _LOGICAL_ID
+                and isinstance(entry.get("data"), str)
+            ):
+                found.append((path, entry["data"]))
+    return found
+
+
+def _own_paths(logical_paths: list[tuple[str, str]], prefix: str) -> dict[str, str]:
+    """Logical id -> construct path for the resources directly in the stack at
+    ``prefix`` (not in its nested stacks, which have their own templates)."""
+    nested = [
+        "/" + p.lstrip("/").rsplit("/", 1)[0].removesuffix(".NestedStack") + "/"
+        for p, _ in logical_paths
+        if p.startswith(prefix + "/") and p.endswith(".NestedStackResource")
+    ]
+    own: dict[str, str] = {}
+    for path, logical_id in logical_paths:
+        if path.startswith(prefix + "/") and not any(path.startswith(n) for n in nested):
+            own[logical_id] = path.lstrip("/")
+    return own
+
+
+def _asset_sources(root: Path, artifacts: Mapping[str, Any]) -> dict[str, str]:
+    """Asset object key (``<hash>``) -> source file, from the asset manifests."""
+    sources: dict[str, str] = {}
+    for artifact in artifacts.values():
+        if not isinstance(artifact, dict) or artifact.get("type") != _ASSET_MANIFEST:
+            continue
+        file = (artifact.get("properties") or {}).get("file")
+        if not isinstance(file, str) or not (root / file).is_file():
+            continue
+        data = _read_json(root / file)
+        files = data.get("files") if isinstance(data, dict) else None
+        for key, entry in (files or {}).items():
+            source = entry.get("source") if isinstance(entry, dict) else None
+            path = source.get("path") if isinstance(source, dict) else None
+            if isinstance(path, str):
+                sources[key] = path
+    return sources
 
 
 def _environment(value: object) -> tuple[str | None, str | None]:

@@ -22,12 +22,16 @@ class Resource:
     update_replace_policy: Any = None
     condition: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: The construct path from the assembly's metadata, for templates synthesized
+    #: without ``aws:cdk:path`` (plain ``app.synth()`` leaves it out).
+    cdk_path: str | None = None
 
     @property
     def construct_path(self) -> str | None:
-        """The CDK construct path (``aws:cdk:path`` metadata), when CDK wrote one."""
+        """The CDK construct path (``aws:cdk:path`` metadata, else the assembly's
+        metadata), when CDK recorded one."""
         path = self.metadata.get(CDK_PATH_KEY)
-        return path if isinstance(path, str) else None
+        return path if isinstance(path, str) else self.cdk_path
 
     def tag(self, key: str) -> Any:
         """The value of tag ``key`` in the ``Tags`` property (list or map form)."""
