@@ -527,3 +527,27 @@ def test_termination_protection_is_only_ever_turned_on() -> None:
     stack = new_stack(termination_protection=True)
     LatticeBucket(stack, "Data", name="app-data", environment="dev")
     assert stack.termination_protection is True
+
+
+def test_plan_names_are_unique_across_stacks() -> None:
+    # aws-cdk-lib would name both "Plan" and the second deploy would fail (aws/aws-cdk#38318).
+    names = set()
+    for stack_name in ("Orders", "Billing"):
+        stack = new_stack(stack_name)
+        manager = BackupManager(stack, "Backup", environment="staging")
+        manager.add_resource("arn:aws:dynamodb:us-east-1:111122223333:table/t", retention_days=20)
+        for plan in Template.from_stack(stack).find_resources("AWS::Backup::BackupPlan").values():
+            name = plan["Properties"]["BackupPlan"]["BackupPlanName"]
+            assert len(name) <= 50
+            assert stack_name in name
+            names.add(name)
+    assert len(names) == 4
+
+
+def test_selection_names_are_made_valid_for_aws_backup() -> None:
+    stack = new_stack()
+    manager = BackupManager(stack, "Backup", environment="staging")
+    manager.add_resource("arn:aws:s3:::b", name="my app/data: files")
+    manager.add_resource("arn:aws:s3:::c", name="my app/data: files")
+    manager.add_resource("arn:aws:s3:::d", name="x" * 80)
+    assert manager.selection_names == ["my-app-data-files", "my-app-data-files-2", "x" * 50]

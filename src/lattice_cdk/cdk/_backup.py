@@ -17,6 +17,7 @@ from aws_cdk import (
     ArnFormat,
     Duration,
     Fn,
+    Names,
     RemovalPolicy,
     Stack,
     Token,
@@ -480,9 +481,15 @@ class BackupManager(Construct):
         if p.continuous_backup:
             rules.append(BackupRules.continuous(min(daily_days, CONTINUOUS_BACKUP_MAX_DAYS)))
         plan_id = "Plan" if not self._plans else f"Plan{daily_days}Days"
+        # aws-cdk-lib names a plan after its construct id, which collides across stacks
+        # in one account and region (aws/aws-cdk#38318): name it after its path.
+        base = Names.unique_resource_name(
+            self, max_length=50 - len(plan_id) - 1, allowed_special_characters="-_."
+        )
         plan = backup.BackupPlan(
             self,
             plan_id,
+            backup_plan_name=f"{base}-{plan_id}",
             backup_vault=self.vault,
             backup_plan_rules=rules,
         )
