@@ -1,0 +1,251 @@
+"""``lattice check`` and ``lattice report`` as a user runs them (in a subprocess)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from lattice_cdk.cfn import load
+from lattice_cdk.checker import check
+from tests.checker._snapshots import FIXTURES
+from tests.helpers import run_lattice
+
+HERE = Path(__file__).parent
+SARIF_SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+FAILING = FIXTURES / "LAT1201" / "fail-conditions-and.json"  # errors, warnings and info
+PASSING_ASSEMBLY = FIXTURES / "LAT2501" / "pass"  # a clean prod cloud assembly
+
+
+def test_exit_code_adds_the_severities() -> None:
+    result = run_lattice("check", str(FAILING))
+    assert result.returncode == 2 | 4 | 8, result.stderr
+    assert "LAT1201 error" in result.stdout
+    assert "fix:" in result.stdout
+    assert "prod: 1 stack (template metadata)" in result.stdout
+
+
+def test_clean_assembly_exits_zero() -> None:
+    result = run_lattice("check", str(PASSING_ASSEMBLY))
+    assert result.returncode == 0, result.stdout
+    assert "No findings." in result.stdout
+
+
+def test_environment_flag_overrides_metadata() -> None:
+    result = run_lattice("check", str(FIXTURES / "LAT1001" / "fail.json"), "-e", "dev")
+    assert result.returncode == 0, result.stdout
+    assert "dev: 1 stack (--environment)" in result.stdout
+
+
+def test_json_output_is_the_engines_findings(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = run_lattice("check", str(FAILING), "--format", "json", "--output", str(out))
+    assert result.returncode == 14
+    assert result.stdout == ""
+    document = json.loads(out.read_text())
+    expected = check(load(FAILING))
+    assert sorted(f["rule_id"] for f in document["findings"]) == sorted(
+        f.rule_id for f in expected.findings
+    )
+    assert document["summary"] == {
+        "error": 1,
+        "warning": 2,
+        "info": 1,
+        "acknowledged": 0,
+        "exit_code": 14,
+    }
+    assert document["stacks"] == [
+        {
+            "stack": "fail-conditions-and",
+            "environment": "prod",
+            "tier": "prod",
+            "source": "template metadata",
+            "determined": True,
+        }
+    ]
+
+
+@pytest.fixture(scope="module")
+def sarif(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    # Errors, warnings, info, a stack-level finding and an acknowledged one.
+    folder = tmp_path_factory.mktemp("sarif")
+    for source in (FAILING, FIXTURES / "LAT2903" / "pass.json", FIXTURES / "LAT2303" / "fail.json"):
+        (folder / f"{source.parent.name}-{source.name}").write_text(source.read_text())
+    result = run_lattice("check", str(folder), "--format", "sarif", cwd=folder)
+    assert result.returncode == 14, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_sarif_is_valid_sarif_2_1_0(sarif: dict[str, object]) -> None:
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+
+
+def test_sarif_carries_what_code_scanning_needs(sarif: dict[str, object]) -> None:
+    run = sarif["runs"][0]  # type: ignore[index]
+    rules = run["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} >= {"LAT1001", "LAT1201", "LAT2901", "LAT3501"}
+    results = run["results"]
+    assert results
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert not location["artifactLocation"]["uri"].startswith("/")  # relative to the repo
+        assert location["region"]["startLine"] >= 1
+        assert result["partialFingerprints"]
+    acknowledged = [r for r in results if "suppressions" in r]
+    assert acknowledged
+    assert acknowledged[0]["suppressions"][0]["justification"].startswith("rebuilt nightly")
+    # The resource's own line, so the annotation lands on it.
+    bucket = next(r for r in results if r["ruleId"] == "LAT1201")
+    uri = bucket["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("LAT1201-fail-conditions-and.json")
+    assert bucket["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+
+
+def test_markdown_fits_a_pull_request_comment() -> None:
+    result = run_lattice("check", str(FAILING), "--format", "markdown")
+    assert result.stdout.startswith("### ❌ Lattice check")
+    assert "| rule | severity | resource | problem | fix |" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda d: d / "missing.json", "no such file or folder"),
+        (lambda d: _write(d / "bad.json", '{"Resources": '), "is not valid JSON"),
+        (lambda d: _write(d / "bad.yaml", "Resources: [\n"), "is not valid YAML"),
+        (lambda d: _write(d / "package.json", '{"name": "x"}'), "is not a CloudFormation template"),
+        (lambda d: _write(d / "manifest.json", '{"artifacts": {}}'), "no stacks"),
+        (
+            lambda d: _write(d / "t.json", '{"Resources": {"B": {"Type": "AWS::S3::Buckets"}}}'),
+            "did you mean 'AWS::S3::Bucket'",
+        ),
+    ],
+    ids=["missing", "json", "yaml", "not-template", "empty-assembly", "unknown-type"],
+)
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_bad_input_is_one_line_and_exit_1(
+    tmp_path: Path, make: object, says: str, command: str
+) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    result = run_lattice(command, str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("lattice: error:")
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_environment_flag_is_unusable_input() -> None:
+    result = run_lattice("check", str(FAILING), "--environment", "moon")
+    assert result.returncode == 1
+    assert "'moon'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path if path.name != "manifest.json" else path.parent
+
+
+def test_config_acknowledgement_and_environment(tmp_path: Path) -> None:
+    template = tmp_path / "t.json"
+    template.write_text(
+        json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue", "DeletionPolicy": "Delete"}}})
+    )
+    (tmp_path / "lattice.toml").write_text(
+        'environment = "staging"\n'
+        "[[acknowledgements]]\n"
+        'rule_id = "LAT1001"\nresource = "Q"\nreason = "a work queue, refilled from the source"\n'
+        "[[acknowledgements]]\n"
+        'rule_id = "LAT1002"\nreason = "expired long ago, so it returns"\nexpires = 2020-01-01\n'
+    )
+    result = run_lattice("check", "t.json", "--format", "json", cwd=tmp_path)
+    document = json.loads(result.stdout)
+    by_rule = {f["rule_id"]: f for f in document["findings"]}
+    assert by_rule["LAT1001"]["acknowledged"] == "a work queue, refilled from the source"
+    assert by_rule["LAT1002"]["acknowledged"] is None
+    assert "expired on 2020-01-01" in by_rule["LAT1002"]["message"]
+    assert document["stacks"][0]["source"].startswith("config ")
+    assert result.returncode == 2
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "lattice.toml").write_text(
+        '[[acknowledgements]]\nrule_id = "LAT1001"\nreason = "x"\n'
+    )
+    result = run_lattice("check", str(FAILING), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "shorter than 10 characters" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_json() -> dict[str, object]:
+    result = run_lattice(
+        "report", str(FIXTURES / "LAT1201" / "pass-list-of-tags.json"), "-f", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> None:
+    (row,) = report_json["resources"]  # type: ignore[misc]
+    assert row == {
+        "stack": "pass-list-of-tags",
+        "environment": "prod",
+        "environment_source": "template metadata",
+        "logical_id": "Orders",
+        "construct_path": "App/Orders/Resource",
+        "type": "AWS::DynamoDB::Table",
+        "deletion_policy": "Retain",
+        "update_replace_policy": "Retain",
+        "deletion_protection": "on",
+        "backup": "covered",
+        "backup_plans": ["Plan"],
+        "backup_tiers": ["daily"],
+        "cross_region": "no",
+        "point_in_time_recovery": "on",
+        "versioning": "n/a",
+        "verdict": "compliant",
+        "findings": [],
+    }
+    assert report_json["totals"] == {  # type: ignore[comparison-overlap]
+        "prod": {
+            "resources": 1,
+            "at risk": 0,
+            "unknown": 0,
+            "review": 0,
+            "acknowledged": 0,
+            "compliant": 1,
+        }
+    }
+
+
+def test_report_html_is_one_self_contained_page(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = run_lattice("report", str(FIXTURES / "LAT1201"), "-f", "html", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert page.startswith("<!doctype html>")
+    assert "<style>" in page
+    assert "<script>" in page
+    assert "src=" not in page  # no external scripts, images or styles
+    assert 'rel="stylesheet"' not in page
+    assert "at risk" in page
+    assert "App/Orders/Resource" in page
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_report_text_formats_have_totals(fmt: str) -> None:
+    result = run_lattice("report", str(FIXTURES / "LAT1001"), "-f", fmt)
+    assert result.returncode == 0, result.stderr
+    assert "stateful resources" in result.stdout
+    assert "verdict" in result.stdout
