@@ -68,8 +68,7 @@ def add_all(
 
 def resources_of(template: Template, resource_type: str) -> dict[str, Any]:
     """Every resource of ``resource_type`` in ``template``, by logical id."""
-    found: dict[str, Any] = template.find_resources(resource_type)
-    return found
+    return dict(template.find_resources(resource_type))
 
 
 def only(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:

@@ -551,3 +551,13 @@ def test_selection_names_are_made_valid_for_aws_backup() -> None:
     manager.add_resource("arn:aws:s3:::c", name="my app/data: files")
     manager.add_resource("arn:aws:s3:::d", name="x" * 80)
     assert manager.selection_names == ["my-app-data-files", "my-app-data-files-2", "x" * 50]
+
+
+def test_add_resource_routes_a_bucket_through_add_bucket() -> None:
+    stack = new_stack()
+    manager = BackupManager(stack, "Backup", environment="staging")
+    manager.add_resource(s3.Bucket(stack, "Plain", versioned=True), name="plain")
+    template = Template.from_stack(stack)
+    (bucket_id,) = template.find_resources("AWS::S3::Bucket")
+    assert f"'Fn::GetAtt': ['{bucket_id}', 'Arn']" in selected(template)
+    assert "AWSBackupServiceRolePolicyForS3Backup" in str(template.find_resources("AWS::IAM::Role"))

@@ -370,6 +370,8 @@ class BackupManager(Construct):
     ) -> backup.BackupSelection | None:
         """Back up a construct (``BackupResource.from_construct``) or an ARN string.
 
+        An ``s3.Bucket`` goes through :meth:`add_bucket` (S3 needs its own care).
+
         :param name: the selection's name. Default: from the construct path or ARN.
         :param retention_days: days its daily backups are kept, when it differs from
             the manager's (a second plan is created). Default: the manager's.
@@ -377,6 +379,9 @@ class BackupManager(Construct):
         """
         if not self.enabled:
             return None
+        if isinstance(resource, s3.Bucket):
+            # from_construct finds nothing in a bucket (aws/aws-cdk#21968): S3 needs add_bucket.
+            return self.add_bucket(resource, name=name, retention_days=retention_days)
         if isinstance(resource, str):
             selected = backup.BackupResource.from_arn(resource)
             label = name or (resource if not Token.is_unresolved(resource) else "Arn")
