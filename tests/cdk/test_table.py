@@ -176,3 +176,18 @@ def test_unsafe_table_configurations_are_refused(
 def test_dev_may_turn_pitr_on() -> None:
     _, table = only(table_template("dev", point_in_time_recovery=True), "AWS::DynamoDB::Table")
     assert table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+
+
+def test_pitr_specification_as_a_dict_keeps_its_period() -> None:
+    template = table_template(
+        "staging",
+        point_in_time_recovery_specification={
+            "point_in_time_recovery_enabled": True,
+            "recovery_period_in_days": 7,
+        },
+    )
+    _, table = only(template, "AWS::DynamoDB::Table")
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True,
+        "RecoveryPeriodInDays": 7,
+    }

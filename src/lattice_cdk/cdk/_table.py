@@ -78,8 +78,12 @@ class LatticeTable(Construct):
             point_in_time_recovery=pitr_given,
         )
         p = self.policy
-        recovery_days = table_props.pop("point_in_time_recovery_specification", None)
-        days = getattr(recovery_days, "recovery_period_in_days", None)
+        given = table_props.pop("point_in_time_recovery_specification", None)
+        days = (
+            given.get("recovery_period_in_days")
+            if isinstance(given, dict)
+            else getattr(given, "recovery_period_in_days", None)
+        )
         pitr = dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=p.point_in_time_recovery,
             recovery_period_in_days=(days or CONTINUOUS_BACKUP_MAX_DAYS)
