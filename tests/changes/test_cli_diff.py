@@ -108,3 +108,16 @@ def test_diff_loads_nothing_heavy() -> None:
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [2, []]
+
+
+def test_a_configured_acknowledgement_is_shown_and_does_not_fail(tmp_path: Path) -> None:
+    (tmp_path / "lattice.toml").write_text(
+        "[[acknowledgements]]\n"
+        'rule_id = "LAT1601"\n'
+        'resource = "Queue"\n'
+        'reason = "the audit queue is drained and retired"\n'
+    )
+    result = run_lattice("diff", *_case("removed_default_policy"), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["acknowledged"] == "the audit queue is drained and retired"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
@@ -45,6 +46,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file with acknowledgements (default: the nearest lattice.toml "
+        "or pyproject.toml [tool.lattice])",
+    )
     parser.set_defaults(run=run)
 
 
@@ -114,7 +121,10 @@ def _run(args: argparse.Namespace) -> int:
             if missing:
                 extra["not deployed yet"] = ", ".join(missing)
         source = f"deployed -> {new.source}"
-    findings = diff_assemblies(old, new)
+    from .._config import load_config
+
+    config = load_config(path=args.config)
+    findings = diff_assemblies(old, new, acknowledgements=config.acknowledgements)
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )

@@ -47,6 +47,12 @@ def add_parser(subparsers: Any) -> None:
         help="report format for --verify",
     )
     parser.add_argument("--output", "-o", help="write the report to this file")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="configuration file with acknowledgements (default: the nearest lattice.toml "
+        "or pyproject.toml [tool.lattice])",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,10 +74,14 @@ def run(args: argparse.Namespace) -> int:
     if args.reason is not None and not args.update:
         raise InputError("--reason only goes with --update.", location="arguments", code="usage")
     if args.verify:
+        from .._config import load_config
         from .._formats import exit_code, render_findings
         from ..changes import RULES
 
-        findings = lock_findings(assembly, read_lock(lock_file))
+        config = load_config(path=args.config)
+        findings = lock_findings(
+            assembly, read_lock(lock_file), acknowledgements=config.acknowledgements
+        )
         text = render_findings(
             findings,
             fmt=args.format,

@@ -10,13 +10,13 @@ resources) produce nothing.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding, RuleInfo
+from .._config import ConfigAcknowledgement
+from .._findings import Finding, RuleInfo
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from . import _rules as R
@@ -70,15 +70,28 @@ def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[St
     return pairs, removed
 
 
-def diff_assemblies(old: Assembly, new: Assembly) -> list[Finding]:
-    """Every destructive change from ``old`` to ``new``, stack by stack."""
+def diff_assemblies(
+    old: Assembly,
+    new: Assembly,
+    *,
+    acknowledgements: Sequence[ConfigAcknowledgement] = (),
+) -> list[Finding]:
+    """Every destructive change from ``old`` to ``new``, stack by stack.
+
+    Findings are acknowledged as ``lattice check`` acknowledges them: by the
+    ``lattice:acknowledgements`` Metadata of the resource in ``new``, by CDK's
+    ``Validations.of(x).acknowledge(...)``, or by ``acknowledgements`` from
+    ``lattice.toml`` / ``[tool.lattice]`` (default: none).
+    """
+    from ..checker._acks import apply_acknowledgements
+
     pairs, removed = match_stacks(old, new)
     findings: list[Finding] = []
     for pair in pairs:
         findings.extend(diff_stacks(pair.old, pair.new))
     for stack in removed:
         findings.extend(_stack_removed(stack))
-    return findings
+    return apply_acknowledgements(findings, new, config=acknowledgements)
 
 
 def diff_stacks(old: Stack, new: Stack) -> list[Finding]:
@@ -722,7 +735,7 @@ def _finding(
     template_path: str | None = None,
     label: str | None = None,
 ) -> Finding:
-    finding = Finding(
+    return Finding(
         rule_id=rule.rule_id,
         severity=rule.severity,
         title=rule.title,
@@ -734,34 +747,6 @@ def _finding(
         resource_type=resource.type,
         construct_path=resource.construct_path,
     )
-    reason = acknowledgement(resource, rule.rule_id)
-    return finding if reason is None else finding.acknowledge(reason)
-
-
-def acknowledgement(
-    resource: Resource, rule_id: str, *, today: _dt.date | None = None
-) -> str | None:
-    """The reason of an unexpired ``lattice:acknowledgements`` entry for ``rule_id`` in the
-    resource's Metadata, or ``None``."""
-    entries = resource.metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY)
-    if not isinstance(entries, list):
-        return None
-    today = today or _dt.date.today()
-    for entry in entries:
-        if not isinstance(entry, Mapping) or entry.get("rule_id") != rule_id:
-            continue
-        reason = entry.get("reason")
-        if not isinstance(reason, str) or len(reason.strip()) < 10:
-            continue
-        expires = entry.get("expires")
-        if expires is not None:
-            try:
-                if _dt.date.fromisoformat(str(expires)) < today:
-                    continue
-            except ValueError:
-                continue
-        return reason
-    return None
 
 
 def _plural(word: str, items: list[str]) -> str:

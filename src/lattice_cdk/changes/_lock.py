@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._config import ConfigAcknowledgement
 from .._errors import InputError
 from .._findings import Finding, RuleInfo
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from . import _rules as R
-from ._diff import _construct_id, acknowledgement
+from ._diff import _construct_id
 from ._schemas import Comparison, get_path, replacement_info
 
 __all__ = [
@@ -252,15 +253,26 @@ def read_lock(path: str | Path) -> Lock:
     return Lock(entries=entries, history=history)
 
 
-def lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool = True) -> list[Finding]:
+def lock_findings(
+    assembly: Assembly,
+    lock: Lock,
+    *,
+    report_unlocked: bool = True,
+    acknowledgements: Sequence[ConfigAcknowledgement] = (),
+) -> list[Finding]:
     """What in ``assembly`` breaks ``lock``: a locked stateful resource removed
     (LAT1701), renamed (LAT1702), replaced (LAT1703) or possibly replaced (LAT2704);
     with ``report_unlocked`` (default ``True``), stateful resources not in the lock
     (LAT3705, info).
 
     A locked stack missing from ``assembly`` counts as removed: the lock fails closed.
+    Findings are acknowledged as ``lattice check`` acknowledges them (resource Metadata,
+    CDK acknowledgements, ``acknowledgements`` from the config; default: none).
     """
-    return list(_lock_findings(assembly, lock, report_unlocked=report_unlocked))
+    from ..checker._acks import apply_acknowledgements
+
+    findings = list(_lock_findings(assembly, lock, report_unlocked=report_unlocked))
+    return apply_acknowledgements(findings, assembly, config=acknowledgements)
 
 
 def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> Iterator[Finding]:
@@ -442,7 +454,7 @@ def _finding(
     fix: str | None = None,
     resource: Resource | None = None,
 ) -> Finding:
-    finding = Finding(
+    return Finding(
         rule_id=rule.rule_id,
         severity=rule.severity,
         title=rule.title,
@@ -464,8 +476,6 @@ def _finding(
             else None
         ),
     )
-    reason = acknowledgement(resource, rule.rule_id) if resource is not None else None
-    return finding if reason is None else finding.acknowledge(reason)
 
 
 def _short(value: Any, limit: int = 80) -> str:
