@@ -561,3 +561,14 @@ def test_add_resource_routes_a_bucket_through_add_bucket() -> None:
     (bucket_id,) = template.find_resources("AWS::S3::Bucket")
     assert f"'Fn::GetAtt': ['{bucket_id}', 'Arn']" in selected(template)
     assert "AWSBackupServiceRolePolicyForS3Backup" in str(template.find_resources("AWS::IAM::Role"))
+
+
+def test_a_second_manager_in_a_stack_warns_which_one_constructs_use() -> None:
+    stack = new_stack()
+    LatticeBucket(stack, "Data", name="app-data", environment="staging")
+    late = BackupManager(stack, "Late", environment="staging")
+    assert BackupManager.of(stack) is not late
+    Annotations.from_stack(stack).has_warning(
+        "/Stack/Late",
+        Match.string_like_regexp("already has a BackupManager at Stack/LatticeBackup"),
+    )

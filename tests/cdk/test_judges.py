@@ -241,3 +241,30 @@ def test_builtin_cloudformation_validator_accepts_the_prod_stack(tmp_path: Path)
     paths = {path for _, _, path in _violations(tmp_path)}
     assert "Control/Broken" in paths, "the validator ran and saw the control"
     assert {p for p in paths if p.startswith("Prod/")} == set()
+
+
+# -- Lattice's own checker -------------------------------------------------------------
+
+
+def test_lattices_checker_finds_only_the_missing_dr_target(tmp_path: Path) -> None:
+    from lattice_cdk.cfn import load
+    from lattice_cdk.checker import check
+
+    app = cdk.App(outdir=str(tmp_path))
+    for environment in ("prod", "staging", "dev"):
+        add_all(cdk.Stack(app, f"All-{environment}"), environment)
+    add_all(cdk.Stack(app, "Aurora-prod"), "prod", cluster=True)
+    with_dr = cdk.Stack(app, "Dr-prod")
+    BackupManager(
+        with_dr,
+        "Backup",
+        environment="prod",
+        dr_vault_arn="arn:aws:backup:us-west-2:111122223333:backup-vault:lattice-dr-prod",
+    )
+    add_all(with_dr, "prod")
+    app.synth()
+    found = {
+        (f.stack, f.rule_id) for f in check(load(str(tmp_path))).findings if f.acknowledged is None
+    }
+    # Prod without a DR target is the one thing left to the user (LAT2303, a warning).
+    assert found == {("All-prod", "LAT2303"), ("Aurora-prod", "LAT2303")}

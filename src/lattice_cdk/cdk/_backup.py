@@ -253,9 +253,17 @@ class BackupManager(Construct):
         self.report_bucket: s3.IBucket | None = None
         self._lock_days = vault_lock_cooling_off_days
 
-        if getattr(self._stack, _ATTR, None) is None:
+        first: BackupManager | None = getattr(self._stack, _ATTR, None)
+        if first is None:
             # The first manager in a stack is the one BackupManager.of returns.
             setattr(self._stack, _ATTR, self)
+        else:
+            Annotations.of(self).add_warning_v2(
+                "lattice:second-backup-manager",
+                f"this stack already has a BackupManager at {first.node.path}; Lattice "
+                "constructs without backup_manager= use that one, not this. Fix: create "
+                "your BackupManager before the Lattice constructs, or pass backup_manager=.",
+            )
 
         if not self.enabled:
             return
