@@ -20,7 +20,14 @@ from .._findings import Finding, RuleInfo
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from . import _rules as R
-from ._schemas import Comparison, contains_intrinsic, get_path, replacement_info
+from ._schemas import (
+    Comparison,
+    construct_id,
+    contains_intrinsic,
+    get_path,
+    replacement_info,
+    show,
+)
 
 __all__ = [
     "StackPair",
@@ -210,7 +217,7 @@ def _removed(stack: Stack, resource: Resource, *, label: str | None = None) -> F
         if strength == 1
         else "left behind, unmanaged (orphaned)"
         if strength == 2
-        else f"handled by an unevaluated DeletionPolicy {_short(resource.deletion_policy)}"
+        else f"handled by an unevaluated DeletionPolicy {show(resource.deletion_policy)}"
     )
     return _finding(
         R.REMOVED_KEPT,
@@ -275,7 +282,7 @@ def _stack_removed(stack: Stack) -> Iterator[Finding]:
             resource,
             f"stack {stack.label} is no longer in the new assembly; deleting it {fate} "
             f"({resource.type} {resource.logical_id}, DeletionPolicy "
-            f"{_short(resource.deletion_policy) if resource.deletion_policy else 'Delete'}).",
+            f"{show(resource.deletion_policy) if resource.deletion_policy else 'Delete'}).",
         )
 
 
@@ -314,17 +321,10 @@ def similarity(before: Resource, after: Resource) -> float:
     a = set(_leaves(before.properties, ""))
     b = set(_leaves(after.properties, ""))
     score = 1.0 if not a and not b else len(a & b) / len(a | b)
-    if _construct_id(before) is not None and _construct_id(before) == _construct_id(after):
+    before_id = construct_id(before.construct_path)
+    if before_id is not None and before_id == construct_id(after.construct_path):
         score = min(1.0, score + 0.25)
     return score
-
-
-def _construct_id(resource: Resource) -> str | None:
-    path = resource.construct_path
-    if not path:
-        return None
-    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
-    return parts[-1] if parts else None
 
 
 def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
@@ -367,9 +367,9 @@ def replacement_changes(
         name = "/".join(path)
         if result is Comparison.SAME:
             if changed_parameters and _refs_parameter(b, changed_parameters):
-                maybe.append(f"{name} refers to a parameter that changed ({_short(b)})")
+                maybe.append(f"{name} refers to a parameter that changed ({show(b)})")
             continue
-        change = f"{name}: {_short(a)} -> {_short(b)}"
+        change = f"{name}: {show(a)} -> {show(b)}"
         if result is Comparison.UNKNOWN:
             maybe.append(f"{change} (cannot be evaluated before deploy)")
         elif conditional:
@@ -454,7 +454,7 @@ def _replace_fate(before: Resource) -> str:
         return "The old resource is deleted after a final snapshot."
     if strength == 2:
         return "The old resource is orphaned (UpdateReplacePolicy Retain); the new one is empty."
-    return f"UpdateReplacePolicy {_short(before.update_replace_policy)} cannot be evaluated."
+    return f"UpdateReplacePolicy {show(before.update_replace_policy)} cannot be evaluated."
 
 
 def _weakened_policies(
@@ -477,7 +477,7 @@ def _weakened_policies(
             stack,
             after,
             f"{after.type} {after.logical_id}: {name} {a or 'Delete (default)'} -> "
-            f"{_short(b) if b else 'Delete (default)'}{why}.",
+            f"{show(b) if b else 'Delete (default)'}{why}.",
         )
 
 
@@ -501,7 +501,7 @@ def _weakened_protections(
                 stack,
                 after,
                 f"{after.type} {after.logical_id}: {what} goes from on to {state} "
-                f"({path}: {_short(_value(before, check))} -> {_short(_value(after, check))}).",
+                f"({path}: {show(_value(before, check))} -> {show(_value(after, check))}).",
             )
 
 
@@ -625,7 +625,7 @@ def _lower(new: Any, old: Any) -> bool:
 
 
 def _days(days: Any) -> str:
-    return "kept forever" if days is None else f"{_short(days)} days"
+    return "kept forever" if days is None else f"{show(days)} days"
 
 
 def _backup_coverage(
@@ -751,8 +751,3 @@ def _finding(
 
 def _plural(word: str, items: list[str]) -> str:
     return word if len(items) == 1 else word.replace("y", "ies")
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, sort_keys=True, default=str) if value is not None else "absent"
-    return text if len(text) <= limit else text[: limit - 3] + "..."

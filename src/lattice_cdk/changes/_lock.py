@@ -23,8 +23,7 @@ from .._errors import InputError
 from .._findings import Finding, RuleInfo
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from . import _rules as R
-from ._diff import _construct_id
-from ._schemas import Comparison, get_path, replacement_info
+from ._schemas import Comparison, construct_id, get_path, replacement_info, show
 
 __all__ = [
     "LOCK_FILE",
@@ -339,11 +338,10 @@ def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> 
                     continue
                 yield _finding(
                     R.LOCK_UNLOCKED,
-                    None,
+                    resource,
                     stack.label,
                     stack.template_path,
                     f"{resource.type} {resource.logical_id} is stateful and not in the lock.",
-                    resource=resource,
                 )
     if report_unlocked:
         for stack in assembly.stacks:
@@ -353,12 +351,11 @@ def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> 
                 if stateful_type(resource.type) is not None:
                     yield _finding(
                         R.LOCK_UNLOCKED,
-                        None,
+                        resource,
                         stack.label,
                         stack.template_path,
                         f"{resource.type} {resource.logical_id} is stateful and not in the "
                         "lock (its stack is new to the lock).",
-                        resource=resource,
                     )
 
 
@@ -366,12 +363,11 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
     if resource.type != entry.type:
         yield _finding(
             R.LOCK_REPLACED,
-            entry,
+            resource,
             stack.label,
             stack.template_path,
             f"locked {entry.logical_id} changes type from {entry.type} to {resource.type}: "
             "CloudFormation replaces it.",
-            resource=resource,
         )
         return
     info = replacement_info(entry.type)
@@ -386,7 +382,7 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
         result = info.compare(path, a, b)
         if result is Comparison.SAME:
             continue
-        change = f"{name}: {_short(a)} (locked) -> {_short(b)}"
+        change = f"{name}: {show(a)} (locked) -> {show(b)}"
         if result is Comparison.CHANGED and path in info.create_only:
             replaced.append(change)
         else:
@@ -394,20 +390,18 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
     if replaced:
         yield _finding(
             R.LOCK_REPLACED,
-            entry,
+            resource,
             stack.label,
             stack.template_path,
             f"locked {entry.type} {entry.logical_id} would be replaced: {'; '.join(replaced)}.",
-            resource=resource,
         )
     elif maybe:
         yield _finding(
             R.LOCK_MAY_REPLACE,
-            entry,
+            resource,
             stack.label,
             stack.template_path,
             f"locked {entry.type} {entry.logical_id} may be replaced: {'; '.join(maybe)}.",
-            resource=resource,
         )
 
 
@@ -428,8 +422,8 @@ def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource
             score = same / len(info.paths)
         else:
             score = 1.0
-        locked_id = _construct_id_of(entry.construct_path)
-        if locked_id is not None and locked_id == _construct_id(resource):
+        locked_id = construct_id(entry.construct_path)
+        if locked_id is not None and locked_id == construct_id(resource.construct_path):
             score += 1.0
         key = (score, resource.logical_id)
         if best is None or key[0] > best[0]:
@@ -437,22 +431,14 @@ def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource
     return chosen
 
 
-def _construct_id_of(path: str | None) -> str | None:
-    if not path:
-        return None
-    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
-    return parts[-1] if parts else None
-
-
 def _finding(
     rule: RuleInfo,
-    entry: LockEntry | None,
+    subject: LockEntry | Resource,
     stack: str,
     template_path: str,
     message: str,
     *,
     fix: str | None = None,
-    resource: Resource | None = None,
 ) -> Finding:
     return Finding(
         rule_id=rule.rule_id,
@@ -462,22 +448,7 @@ def _finding(
         fix=fix or rule.fix,
         stack=stack,
         template_path=template_path,
-        logical_id=resource.logical_id
-        if resource is not None
-        else entry.logical_id
-        if entry
-        else None,
-        resource_type=resource.type if resource is not None else entry.type if entry else None,
-        construct_path=(
-            resource.construct_path
-            if resource is not None
-            else entry.construct_path
-            if entry
-            else None
-        ),
+        logical_id=subject.logical_id,
+        resource_type=subject.type,
+        construct_path=subject.construct_path,
     )
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, sort_keys=True, default=str) if value is not None else "absent"
-    return text if len(text) <= limit else text[: limit - 3] + "..."

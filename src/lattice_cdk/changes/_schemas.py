@@ -28,9 +28,11 @@ __all__ = [
     "PropertyPath",
     "ReplacementInfo",
     "compare_values",
+    "construct_id",
     "contains_intrinsic",
     "get_path",
     "replacement_info",
+    "show",
 ]
 
 #: A property path below ``Properties``: ``("EncryptionConfiguration", "KmsKey")``;
@@ -273,3 +275,18 @@ def _scalar(value: Any, kind: Any, fold: bool) -> Any:
     else:
         return value
     return text.lower() if fold else text
+
+
+def construct_id(path: str | None) -> str | None:
+    """The last construct id of a CDK path, skipping ``Resource`` and ``Default``
+    (``App/Storage/Data/Resource`` gives ``Data``)."""
+    if not path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
+    return parts[-1] if parts else None
+
+
+def show(value: Any, limit: int = 80) -> str:
+    """A value for a message: compact JSON, ``absent`` for ``None``, cut at ``limit``."""
+    text = json.dumps(value, sort_keys=True, default=str) if value is not None else "absent"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
