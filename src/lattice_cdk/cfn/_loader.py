@@ -123,13 +123,14 @@ def _check_shape(data: object, *, location: str) -> None:
                 location=location,
                 code="malformed-template",
             )
-        props = body.get("Properties", {})
-        if props is not None and not isinstance(props, dict):
-            raise InputError(
-                f"resource {logical_id!r} has 'Properties' that is not a mapping.",
-                location=location,
-                code="malformed-template",
-            )
+        for key in ("Properties", "Metadata"):
+            value = body.get(key)
+            if value is not None and not isinstance(value, dict):
+                raise InputError(
+                    f"resource {logical_id!r} has '{key}' that is not a mapping.",
+                    location=location,
+                    code="malformed-template",
+                )
 
 
 def _stack(
