@@ -1,18 +1,10 @@
 """StatefulnessGuard: one line that protects every stateful resource of an app.
 
-Real apps are mostly plain aws-cdk-lib. The guard is an aspect that visits every
-CloudFormation resource under an app, stage or stack, decides from the resource *type*
-alone (no round trip to Node) whether it holds data, and only for those that do:
-
-* fills in what the environment requires where nothing was set (removal policy,
-  deletion protection, point-in-time recovery, S3 versioning), and sets termination
-  protection on prod stacks;
-* respects explicit choices, like ``aws_cdk.RemovalPolicies``, but fails the synth
-  (``node.add_validation``: construct path, rule id, fix) for an explicit DESTROY in
-  prod/staging (LAT1001/LAT1002), deletion protection turned off in prod (LAT1101) and
-  ``auto_delete_objects`` in prod/staging (LAT1403), unless acknowledged with a reason;
-* optionally enrols every resource AWS Backup supports into the stack's
-  :class:`~lattice_cdk.cdk.BackupManager` by tag (``lattice:backup=true``).
+Real apps are mostly plain aws-cdk-lib. ``StatefulnessGuard.apply(app, environment=...)``
+gives every CloudFormation resource of a stateful type under an app, stage or stack
+what its environment requires where nothing was set, respects explicit choices, and
+fails the synth for the dangerous ones (explicit DESTROY, deletion protection off,
+``auto_delete_objects`` in prod) unless they are acknowledged with a reason.
 
 Example::
 
@@ -21,28 +13,54 @@ Example::
     StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
     app.synth()
 
-Each aspect visit from Python is a jsii callback and each property read another round
-trip, so the guard classifies a node by its Python class (cached per class) and reads
-properties only on stateful resources.
+Why it is built the way it is (speed). Every aspect visit from Python is a jsii
+callback and every property read another round trip: a Python aspect that merely
+counts the nodes of a 1,600-resource app adds ~20 % to the whole ``python app.py``.
+So the guard splits its work three ways:
+
+* what can be decided by resource *type* runs inside Node, in aws-cdk-lib's own
+  aspects: ``MissingRemovalPolicies`` (removal policy where none is set),
+  ``RemovalPolicies`` (types whose L2 defaults to DESTROY) and ``Tags`` (backup
+  enrolment). No Python callback per node.
+* what needs a property read (deletion protection, point-in-time recovery, S3
+  versioning), the stacks (termination protection, environment metadata) and the
+  BackupManager selection run in *one* Python callback per stage, which lists the
+  tree once (``find_all``), classifies nodes by Python class (cached, no round trip)
+  and reads properties only on stateful resources.
+* what can only be judged on the result (an explicit Delete, deletion protection
+  off, the auto-delete custom resource) is checked on the synthesized templates by a
+  policy-validation plugin, in pure Python: the synth fails with the construct path,
+  the rule id and the fix, and CDK's report says how to acknowledge it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 import jsii
 from aws_cdk import (
     Aspects,
-    CfnDeletionPolicy,
     CfnResource,
     IAspect,
+    IPolicyValidationContext,
+    IPolicyValidationPlugin,
+    MissingRemovalPolicies,
     NestedStack,
+    PolicyValidationPluginReport,
+    PolicyViolatingResource,
+    PolicyViolation,
+    RemovalPolicies,
+    RemovalPolicy,
     Stack,
     Stage,
     TagManager,
+    Tags,
     Validations,
 )
 from constructs import Construct, IConstruct, IValidation
@@ -50,64 +68,61 @@ from constructs import Construct, IConstruct, IValidation
 from .._environments import Tier
 from .._errors import StatefulnessError
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, severity_of
-from .._policy import Removal, StatefulnessPolicy, create_statefulness_policy
-from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_type
-from ._context import policy_for
+from .._policy import StatefulnessPolicy, create_statefulness_policy
+from .._version import __version__
+from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_type, stateful_types
+from ._context import ENVIRONMENT_CONTEXT_KEY, policy_for
 from ._removal import to_removal_policy
 from ._tags import BACKUP_TAG
 
 __all__ = ["AUTO_DELETE_OBJECTS_TYPE", "GUARD_PRIORITY", "StatefulnessGuard"]
 
-#: Aspect priority of the guard: after aws-cdk-lib's mutating (200) and default (500)
-#: aspects, so it judges what they left, and before read-only ones (1000, cdk-nag).
+#: Aspect priority of the guard's aspects: after aws-cdk-lib's mutating (200) and
+#: default (500) aspects, so it sees what they set, before read-only ones (1000).
 GUARD_PRIORITY: Final = 800
 #: The custom resource ``s3.Bucket(auto_delete_objects=True)`` adds to empty the bucket.
 AUTO_DELETE_OBJECTS_TYPE: Final = "Custom::S3AutoDeleteObjects"
 #: Shortest acknowledgement reason accepted (the shared acknowledgement contract).
 MIN_REASON_LENGTH: Final = 10
+#: Name of the guard's validation plugin: the checker's, so that one CDK
+#: acknowledgement (``lattice::LAT1001``) answers both.
+PLUGIN_NAME: Final = "lattice"
+#: Construct id of the (resource-less) construct whose one aspect visit runs the pass.
+MARKER_ID: Final = "LatticeStatefulnessGuard"
 
 # Types whose aws-cdk-lib L2 construct applies DESTROY by default (sqs.Queue,
-# secretsmanager.Secret, and the secret rds.DatabaseInstance generates). A Delete on
-# them is CDK's default rather than a user's choice (the two look the same from
-# Python), so the guard raises it to the environment's policy instead of failing.
-_CDK_DEFAULT_DESTROY: Final = frozenset({"AWS::SQS::Queue", "AWS::SecretsManager::Secret"})
-_TO_CFN: Final = {
-    Removal.RETAIN: CfnDeletionPolicy.RETAIN,
-    Removal.SNAPSHOT: CfnDeletionPolicy.SNAPSHOT,
-    Removal.DESTROY: CfnDeletionPolicy.DELETE,
-}
+# secretsmanager.Secret and the secret rds.DatabaseInstance generates). A Delete on
+# them is CDK's default rather than a choice (the two look the same from Python), so
+# in prod/staging the guard raises it to RETAIN instead of failing the synth.
+_CDK_DEFAULT_DESTROY: Final = ("AWS::SQS::Queue", "AWS::SecretsManager::Secret")
 _PROTECTED_TIERS: Final = (Tier.PROD, Tier.STAGING)
 # jsii encodes a number token as a huge negative double (-1.888e+289).
 _NUMBER_TOKEN_BELOW: Final = -1e280
 _SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _UNKNOWN: Final = object()
 
-# Per Python class: what a node of that class is to the guard. jsii gives every
-# CloudFormation resource the Python class of its L1 (CfnBucket...), whose
-# CFN_RESOURCE_TYPE_NAME we read once per class: afterwards deciding costs no round trip.
-_IGNORE, _STACK, _RESOURCE = 0, 1, 2
-_KIND: dict[type, int] = {}
-_CLASS_TYPE: dict[type, str | None] = {}
-# jsii references of resources some guard has already handled: two guards whose scopes
-# overlap (an app and one of its stacks) handle each resource once.
+# Per Python class: the CloudFormation type of a node of that class, "" for nodes that
+# are not typed L1 resources. jsii gives every resource the Python class of its L1
+# (CfnBucket...), whose CFN_RESOURCE_TYPE_NAME is read once per class: afterwards
+# classifying a node costs no round trip.
+_CLASS_TYPE: dict[type, str] = {}
+# jsii references of resources some guard has handled: a second synth, or two guards
+# whose scopes overlap, handle each resource once.
 _HANDLED: set[str] = set()
+# Guards by the jsii reference of each scope (and Stage) they are installed on.
+_INSTALLED: dict[str, StatefulnessGuard] = {}
 
 
-def _kind_of(cls: type) -> int:
-    kind = _KIND.get(cls)
-    if kind is None:
-        if issubclass(cls, CfnResource):
-            kind = _RESOURCE
-            # A generic CfnResource (custom resources) has no class-level type name.
-            _CLASS_TYPE[cls] = (
-                None if cls is CfnResource else getattr(cls, "CFN_RESOURCE_TYPE_NAME", None)
-            )
-        elif issubclass(cls, Stack):
-            kind = _STACK
-        else:
-            kind = _IGNORE
-        _KIND[cls] = kind
-    return kind
+def _class_type(cls: type) -> str:
+    cfn_type = _CLASS_TYPE.get(cls)
+    if cfn_type is None:
+        cfn_type = ""
+        # A generic CfnResource (custom resources) has no class-level type name: it
+        # is left to CDK's type-based aspects and the template check.
+        if issubclass(cls, CfnResource) and cls is not CfnResource:
+            cfn_type = str(getattr(cls, "CFN_RESOURCE_TYPE_NAME", "") or "")
+        _CLASS_TYPE[cls] = cfn_type
+    return cfn_type
 
 
 def _snake(name: str) -> str:
@@ -119,38 +134,39 @@ def _ref(node: object) -> str:
     return str(node.__jsii_ref__.ref)  # type: ignore[attr-defined]
 
 
-@jsii.implements(IAspect)
 class StatefulnessGuard:
-    """An aspect that gives every stateful resource under a scope its environment's protection.
+    """Gives every stateful resource under a scope its environment's protection.
 
-    Build it with :meth:`apply` (not the constructor) so that the guard reaches Stages
-    too: aws-cdk-lib does not carry an app's aspects into its Stages.
+    Use :meth:`apply`; it installs the guard on the scope and on every Stage under it
+    (aws-cdk-lib does not carry an app's aspects into its Stages).
 
     What it does, per environment (the :class:`~lattice_cdk.StatefulnessPolicy`):
 
     * **removal policy**: where a resource has neither DeletionPolicy nor
       UpdateReplacePolicy (aws-cdk-lib's own rule for "not set", as in
-      ``RemovalPolicies.of(scope).apply(...)`` without overwrite), it applies SNAPSHOT
-      to snapshot-capable types and RETAIN to the rest in prod/staging, DESTROY in
-      dev. An L2's default (RETAIN on ``s3.Bucket``) counts as set: the guard never
-      weakens a policy it finds. Where only one of the two is set in prod/staging, it
-      fills the other. A Delete in prod/staging is an explicit DESTROY and fails the
-      synth (LAT1001 / LAT1002), except on types whose L2 defaults to DESTROY (SQS
-      queues, Secrets Manager secrets, nested stacks): there it is raised to the
-      environment's policy.
-    * **deletion protection** (prod), **point-in-time recovery** and **S3 versioning**
-      (prod, staging): set where the property is absent, at the property path the
+      ``MissingRemovalPolicies``), SNAPSHOT for snapshot-capable types and RETAIN for
+      the rest in prod/staging, DESTROY in dev. An L2's default (RETAIN on
+      ``s3.Bucket``, SNAPSHOT on ``rds.DatabaseInstance``) counts as set: the guard
+      never weakens a policy it finds. In prod/staging a Delete is an explicit
+      DESTROY and fails the synth (LAT1001, LAT1002), except on types whose L2
+      defaults to DESTROY (SQS queues, Secrets Manager secrets), which are raised to
+      RETAIN. Instances of a DB cluster and nested stacks hold no data of their own
+      and are left as CDK made them.
+    * **deletion protection** (prod), **point-in-time recovery** and **S3
+      versioning** (prod, staging): set where the property is absent, at the path the
       stateful-type table names. Deletion protection explicitly off in prod fails the
-      synth (LAT1101). Explicitly disabled PITR or versioning is left to the checker
-      (LAT1401, LAT1402). Values that are tokens are never judged here.
+      synth (LAT1101); explicitly disabled PITR or versioning is left to the checker
+      (LAT1401, LAT1402). Tokens are never judged.
     * ``auto_delete_objects=True`` on a bucket in prod/staging fails the synth (LAT1403).
-    * **termination protection** on every prod stack (not nested stacks).
-    * with ``enrol_backups=True`` and backups on (prod, staging): tags every resource
-      AWS Backup supports ``lattice:backup=true`` and adds that tag selection to the
-      root stack's :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>`.
+    * **stacks**: termination protection on prod root stacks, and template Metadata
+      ``lattice:environment`` (what the checker reads) on every stack.
+    * with ``enrol_backups=True`` where backups are on (prod, staging): every resource
+      AWS Backup supports is tagged ``lattice:backup=true`` and its root stack's
+      :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>` selects that tag.
 
-    Failures are acknowledged per resource with :meth:`acknowledge` (or CDK's
-    ``Validations.of(x).acknowledge``), which leaves the reason in the template.
+    A failure is acknowledged per resource with :meth:`acknowledge` (a reason in the
+    template's Metadata) or with CDK's ``Validations.of(x).acknowledge`` (rule
+    ``lattice::LAT1001``...).
     """
 
     #: Rule ids a synth can fail with.
@@ -162,13 +178,16 @@ class StatefulnessGuard:
         *,
         enrol_backups: bool = False,
         termination_protection: bool | None = None,
+        fail_synth: bool = True,
     ) -> None:
-        """Create the aspect; prefer :meth:`apply`, which also registers it.
+        """Create a guard; :meth:`apply` creates and installs one.
 
         :param policy: what the environment requires.
         :param enrol_backups: tag and select resources for AWS Backup. Default: False.
-        :param termination_protection: set termination protection on the stacks it
-            visits. Default: the policy's (on in prod only).
+        :param termination_protection: set termination protection on the root stacks
+            it guards. Default: the policy's (on in prod only).
+        :param fail_synth: check the synthesized templates and fail the synth on
+            LAT1001/LAT1002/LAT1101/LAT1403. Default: True.
         """
         self.policy: Final = policy
         self.enrol_backups: Final = enrol_backups
@@ -177,10 +196,12 @@ class StatefulnessGuard:
             if termination_protection is None
             else termination_protection
         )
+        self.fail_synth: Final = fail_synth
         self._protected = policy.tier in _PROTECTED_TIERS
-        self._selections: set[str] = set()
-        # Property checks to fill, by stateful type (decided once per type).
-        self._fills: dict[str, tuple[tuple[str, PropertyCheck], ...]] = {}
+        self._fills: dict[str, tuple[PropertyCheck, ...]] = {}
+        self._selected: set[str] = set()
+        #: Template file names of the stacks guarded, for the template check.
+        self.template_files: set[str] = set()
 
     # -- the public door ---------------------------------------------------------------
 
@@ -193,6 +214,7 @@ class StatefulnessGuard:
         policy: StatefulnessPolicy | None = None,
         enrol_backups: bool = False,
         termination_protection: bool | None = None,
+        fail_synth: bool = True,
     ) -> StatefulnessGuard:
         """Guard every stateful resource under ``scope`` (an app, a stage or a stack).
 
@@ -203,26 +225,26 @@ class StatefulnessGuard:
         :param enrol_backups: tag every resource AWS Backup supports
             ``lattice:backup=true`` and select that tag in each root stack's
             ``BackupManager``. Default: False.
-        :param termination_protection: override termination protection on the stacks
-            it visits. Default: the policy's (on in prod, off elsewhere).
+        :param termination_protection: termination protection on the root stacks it
+            guards. Default: the policy's (on in prod, off elsewhere).
+        :param fail_synth: fail the synth on an explicit DESTROY, deletion protection
+            off or auto-delete-objects where the environment forbids them. Default:
+            True.
 
-        Applying again to the same scope with the same environment returns the guard
-        already there; another environment raises :class:`~lattice_cdk.StatefulnessError`.
-        Stages under ``scope`` that exist now are guarded too; one created after this
-        call fails the synth with a message saying so.
+        Applying again to a scope already guarded (or under a guarded scope) with the
+        same environment returns that guard; another environment raises
+        :class:`~lattice_cdk.StatefulnessError`. Stages under ``scope`` that exist now
+        are guarded too; one created after this call fails the synth, saying so.
         """
         wanted = policy_for(scope, environment=environment, policy=policy)
         nodes = scope.node.find_all()
-        # Guards already above (up to the enclosing Stage, where aspects stop) or below.
         above: list[IConstruct] = []
         for ancestor in reversed(scope.node.scopes[:-1]):
             above.append(ancestor)
             if isinstance(ancestor, Stage):
-                break
-        for node in [*above, *nodes]:
-            if node is not scope and not isinstance(node, Stage | Stack) and node not in above:
-                continue
-            existing = _guard_on(node)
+                break  # aspects stop at a Stage: a guard above it does not reach here
+        for node in (*above, *nodes):
+            existing = _INSTALLED.get(_ref(node))
             if existing is None:
                 continue
             if existing.policy.environment != wanted.environment:
@@ -232,21 +254,24 @@ class StatefulnessGuard:
                     field="environment",
                     value=wanted.environment,
                     allowed=repr(existing.policy.environment),
-                    fix="apply one guard per app, or guard each stage with its own environment.",
+                    fix="apply one guard per app, or give each stage its own guard.",
                     code="environment-mismatch",
                 )
             if node is scope or node in above:
                 return existing
         guard = cls(
-            wanted, enrol_backups=enrol_backups, termination_protection=termination_protection
+            wanted,
+            enrol_backups=enrol_backups,
+            termination_protection=termination_protection,
+            fail_synth=fail_synth,
         )
-        guard._register(scope)
+        guard._install(scope)
         for node in nodes:
-            # aws-cdk-lib synthesizes each Stage on its own and does not carry the app's
-            # aspects into it: register on every Stage that exists now.
-            if node is not scope and isinstance(node, Stage) and _guard_on(node) is None:
-                guard._register(node)
-        scope.node.add_validation(_StagesCovered(scope, guard))
+            if node is not scope and isinstance(node, Stage) and _ref(node) not in _INSTALLED:
+                guard._install(node)
+        scope.node.add_validation(_StagesCovered(scope))
+        if fail_synth:
+            Validations.of(scope.node.root).add_plugins(_TemplateCheck(guard))
         return guard
 
     @staticmethod
@@ -257,14 +282,13 @@ class StatefulnessGuard:
 
         Writes ``{"rule_id", "reason"[, "expires"]}`` to the resource Metadata key
         ``lattice:acknowledgements``, which the guard, the checker and ``lattice report``
-        honour. ``construct`` is a CloudFormation resource or an L2 construct (its
-        default child is used), or a Stack for stack-level rules such as LAT2501
-        (termination protection), written to the template's Metadata.
+        honour. ``construct`` is a CloudFormation resource, an L2 construct (its default
+        child is used), or a Stack for stack-level rules such as LAT2501 (termination
+        protection), written to the template's Metadata.
 
         :param rule_id: ``LAT`` + four digits, e.g. ``"LAT1001"``.
         :param reason: why it is acceptable; at least 10 characters.
-        :param expires: ``YYYY-MM-DD`` after which the acknowledgement no longer
-            counts. Default: never.
+        :param expires: ``YYYY-MM-DD`` after which it no longer counts. Default: never.
         """
         try:
             severity_of(rule_id)
@@ -301,7 +325,6 @@ class StatefulnessGuard:
                 ) from None
             entry["expires"] = expires
         if isinstance(construct, Stack):
-            # Stack-level rules (LAT2501) are acknowledged in the template's Metadata.
             options = construct.template_options
             metadata = dict(options.metadata or {})
             metadata[ACKNOWLEDGEMENTS_METADATA_KEY] = _merged(
@@ -313,193 +336,169 @@ class StatefulnessGuard:
         current = resource.get_metadata(ACKNOWLEDGEMENTS_METADATA_KEY)
         resource.add_metadata(ACKNOWLEDGEMENTS_METADATA_KEY, _merged(current, entry))
 
-    # -- the aspect --------------------------------------------------------------------
+    # -- installing --------------------------------------------------------------------
 
-    def visit(self, node: IConstruct) -> None:
-        """Called by aws-cdk-lib for every construct under the guarded scope."""
-        kind = _kind_of(type(node))
-        if kind == _IGNORE:
-            return
-        if kind == _STACK:
-            self._visit_stack(node)  # type: ignore[arg-type]
-            return
-        cfn_type = _CLASS_TYPE[type(node)]
-        resource: CfnResource = node  # type: ignore[assignment]
-        if cfn_type is None:
-            cfn_type = resource.cfn_resource_type
-            if cfn_type == AUTO_DELETE_OBJECTS_TYPE:
-                self._visit_auto_delete(resource)
-                return
-        known = stateful_type(cfn_type)
-        if known is None:
-            return
-        ref = _ref(resource)
-        if ref in _HANDLED:
-            return
-        _HANDLED.add(ref)
-        if not known.holds_data:
-            return  # a nested stack, a cluster's instance: the data is elsewhere
-        member = known.cluster_member_property
-        if member is not None and getattr(resource, _snake(member), None) is not None:
-            return  # an instance of a DB cluster: CDK gives it DESTROY on purpose
-        self._protect_removal(resource, known)
-        self._protect_properties(resource, known)
-        if self.enrol_backups and known.aws_backup and self.policy.enable_backups:
-            self._enrol(resource)
+    def _install(self, scope: IConstruct) -> None:
+        """Register the type-based aspects (run in Node) and the one Python pass."""
+        _INSTALLED[_ref(scope)] = self
+        policy = self.policy
+        holding = [t for t in stateful_types().values() if t.holds_data]
+        for removal in dict.fromkeys(
+            policy.removal_for(supports_snapshot=s) for s in (True, False)
+        ):
+            types = [
+                t.type
+                for t in holding
+                if policy.removal_for(supports_snapshot=t.snapshot) is removal
+                # A cluster's instances get CDK's own policy (DESTROY unless retained).
+                and t.cluster_member_property is None
+            ]
+            MissingRemovalPolicies.of(scope).apply(
+                to_removal_policy(removal), apply_to_resource_types=types, priority=GUARD_PRIORITY
+            )
+        if self._protected:
+            RemovalPolicies.of(scope).apply(
+                RemovalPolicy.RETAIN,
+                apply_to_resource_types=list(_CDK_DEFAULT_DESTROY),
+                priority=GUARD_PRIORITY,
+            )
+        if self.enrol_backups and policy.enable_backups:
+            Tags.of(scope).add(
+                BACKUP_TAG,
+                "true",
+                # Cluster members are tagged by the pass, only when stand-alone.
+                include_resource_types=[
+                    t.type for t in holding if t.aws_backup and t.cluster_member_property is None
+                ],
+                priority=GUARD_PRIORITY,
+            )
+        marker = Construct(scope, MARKER_ID) if isinstance(scope, Construct) else None
+        if marker is not None:
+            Aspects.of(marker).add(_Pass(self, scope), priority=GUARD_PRIORITY)
 
-    # -- what it does ------------------------------------------------------------------
+    # -- the pass (one Python callback per guarded scope and synth) ---------------------
 
-    def _register(self, scope: IConstruct) -> None:
-        Aspects.of(scope).add(self, priority=GUARD_PRIORITY)
+    def run(self, scope: IConstruct) -> None:
+        """Protect the stacks and stateful resources under ``scope``.
+
+        Called once per synth by the guard's aspect; safe to call again.
+        """
+        units: list[tuple[Stack, list[IConstruct]]] = []
+        if isinstance(scope, Stage | Stack):
+            stage = scope if isinstance(scope, Stage) else Stage.of(scope)
+            for stack in [n for n in scope.node.find_all() if isinstance(n, Stack)]:
+                if Stage.of(stack) is not stage:
+                    continue  # inside a nested Stage: its own install handles it
+                self._visit_stack(stack)
+                if stack is scope or not isinstance(stack, NestedStack):
+                    # A root stack's nodes include its nested stacks'.
+                    units.append((_root_stack(stack), stack.node.find_all()))
+        else:
+            units.append((_root_stack(Stack.of(scope)), scope.node.find_all()))
+        for root, nodes in units:
+            enrol = False
+            for node in nodes:
+                cfn_type = _class_type(type(node))
+                if not cfn_type:
+                    continue
+                known = stateful_type(cfn_type)
+                if known is None or not known.holds_data:
+                    continue
+                enrol |= self._protect(node, known)  # type: ignore[arg-type]
+            if enrol:
+                self._select(root)
 
     def _visit_stack(self, stack: Stack) -> None:
+        self.template_files.add(stack.template_file)
+        options = stack.template_options
+        metadata = dict(options.metadata or {})
+        if ENVIRONMENT_CONTEXT_KEY not in metadata:
+            # The checker (and the validation plugin) read a stack's environment here.
+            metadata[ENVIRONMENT_CONTEXT_KEY] = self.policy.environment
+            options.metadata = metadata
         if isinstance(stack, NestedStack):
             return  # termination protection belongs to the root stack
         if not self.termination_protection or stack.termination_protection:
             return
-        metadata = stack.template_options.metadata or {}
         entries = metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY)
         if isinstance(entries, list) and any(_current(e, "LAT2501") for e in entries):
             return
         stack.termination_protection = True
 
-    def _protect_removal(self, resource: CfnResource, known: StatefulType) -> None:
-        options = resource.cfn_options
-        deletion = options.deletion_policy
-        replace = options.update_replace_policy
-        wanted = self.policy.removal_for(supports_snapshot=known.snapshot)
-        if deletion is None and replace is None:
-            resource.apply_removal_policy(to_removal_policy(wanted))
-            return
-        if not self._protected:
-            return  # dev: whatever was set stays; the guard never weakens a policy
-        delete = CfnDeletionPolicy.DELETE
-        if known.type in _CDK_DEFAULT_DESTROY and delete in (deletion, replace):
-            resource.apply_removal_policy(to_removal_policy(wanted))
-            return
-        env = self.policy.environment
-        if deletion == delete:
-            self._fail(
-                resource,
-                "LAT1001",
-                f"{known.type} has DeletionPolicy Delete (RemovalPolicy.DESTROY) in "
-                f"environment {env!r}: deleting the stack, or removing the resource from "
-                "it, deletes its data.",
-                "remove removal_policy=DESTROY (the guard then retains it), or "
-                "StatefulnessGuard.acknowledge(construct, 'LAT1001', reason) (and "
-                "'LAT1002' for its UpdateReplacePolicy).",
-            )
-        elif deletion is None:
-            options.deletion_policy = _TO_CFN[wanted]
-        if replace == delete:
-            self._fail(
-                resource,
-                "LAT1002",
-                f"{known.type} has UpdateReplacePolicy Delete in environment {env!r}: a "
-                "change that replaces it deletes the old resource's data.",
-                "remove removal_policy=DESTROY or the UpdateReplacePolicy Delete (the guard "
-                f"then sets {_TO_CFN[wanted].value}), or StatefulnessGuard.acknowledge("
-                "construct, 'LAT1002', reason).",
-            )
-        elif replace is None:
-            options.update_replace_policy = _TO_CFN[wanted]
-
-    def _protect_properties(self, resource: CfnResource, known: StatefulType) -> None:
-        fills = self._fills.get(known.type)
-        if fills is None:
-            fills = self._fills[known.type] = self._fills_for(known)
-        for field, check in fills:
-            value = _read(resource, check.path)
-            if value is _UNKNOWN:
-                continue
-            if value is None:
-                if not _is_on(check.default, check):
-                    resource.add_property_override(check.path, _on_value(check))
-                continue
-            if field == "deletion_protection" and not _is_on(value, check):
-                self._fail(
-                    resource,
-                    "LAT1101",
-                    f"{known.type} has deletion protection off ({check.path}={value!r}) in "
-                    f"environment {self.policy.environment!r}, which requires it.",
-                    f"remove the setting that turns it off (the guard sets {check.path}="
-                    f"{_on_value(check)!r}), or StatefulnessGuard.acknowledge(construct, "
-                    "'LAT1101', reason).",
-                )
-
-    def _fills_for(self, known: StatefulType) -> tuple[tuple[str, PropertyCheck], ...]:
-        required = (
-            ("deletion_protection", known.deletion_protection, self.policy.deletion_protection),
-            (
-                "point_in_time_recovery",
-                known.point_in_time_recovery,
-                self.policy.point_in_time_recovery,
-            ),
-            ("versioning", known.versioning, self.policy.versioning),
-        )
-        # Paths through lists (GlobalTable replicas) cannot be filled in blindly: the
-        # checker judges those.
-        return tuple(
-            (field, check)
-            for field, check, wanted in required
-            if wanted and check is not None and "*" not in check.path
-        )
-
-    def _visit_auto_delete(self, custom: CfnResource) -> None:
-        if not self._protected:
-            return
-        ref = _ref(custom)
+    def _protect(self, resource: CfnResource, known: StatefulType) -> bool:
+        """Fill in the properties of one stateful resource; True when it is enrolled."""
+        ref = _ref(resource)
         if ref in _HANDLED:
-            return
+            return False
         _HANDLED.add(ref)
-        self._fail(
-            custom,
-            "LAT1403",
-            "the bucket's auto_delete_objects=True custom resource empties it when the stack "
-            f"deletes it, in environment {self.policy.environment!r}.",
-            "remove auto_delete_objects=True, or StatefulnessGuard.acknowledge(bucket, "
-            "'LAT1403', reason).",
-            also=_bucket_of(custom),
-        )
+        member = known.cluster_member_property
+        if member is not None and getattr(resource, _snake(member), None) is not None:
+            return False  # an instance of a DB cluster: the cluster holds the data
+        for check in self._checks_for(known):
+            value = _read(resource, check.path)
+            if value is None and not _is_on(check.default, check):
+                resource.add_property_override(check.path, _on_value(check))
+        if not (self.enrol_backups and self.policy.enable_backups and known.aws_backup):
+            return False
+        if member is not None:
+            # Not covered by the type-based Tags aspect (a cluster's members must not be).
+            _tag(resource)
+        return True
 
-    def _enrol(self, resource: CfnResource) -> None:
-        tags = getattr(resource, "tags", None)
-        if not isinstance(tags, TagManager):
-            tags = getattr(resource, "cdk_tag_manager", None)
-        if not isinstance(tags, TagManager):
-            return  # not taggable: the checker reports it as not covered (LAT1201)
-        tags.set_tag(BACKUP_TAG, "true")
-        stack = Stack.of(resource)
-        while stack.nested_stack_parent is not None:
-            stack = stack.nested_stack_parent
+    def _checks_for(self, known: StatefulType) -> tuple[PropertyCheck, ...]:
+        checks = self._fills.get(known.type)
+        if checks is None:
+            wanted = (
+                (known.deletion_protection, self.policy.deletion_protection),
+                (known.point_in_time_recovery, self.policy.point_in_time_recovery),
+                (known.versioning, self.policy.versioning),
+            )
+            # Paths through lists (GlobalTable replicas) cannot be filled in blindly:
+            # the checker judges those.
+            checks = tuple(
+                check
+                for check, required in wanted
+                if required and check is not None and "*" not in check.path
+            )
+            self._fills[known.type] = checks
+        return checks
+
+    def _select(self, stack: Stack) -> None:
         key = _ref(stack)
-        if key in self._selections:
+        if key in self._selected:
             return
-        self._selections.add(key)
-        # Imported lazily: only apps that enrol pay for loading the backup module.
+        self._selected.add(key)
+        # Imported here: only apps that enrol pay for loading the backup module.
         from ._backup import BackupManager
 
         shared = create_statefulness_policy(environment=self.policy.environment)
         BackupManager.of(stack, policy=shared).add_tag_selection(BACKUP_TAG, "true")
 
-    def _fail(
-        self,
-        resource: CfnResource,
-        rule_id: str,
-        message: str,
-        fix: str,
-        *,
-        also: CfnResource | None = None,
-    ) -> None:
-        targets = [resource] if also is None else [resource, also]
-        resource.node.add_validation(_Violation(targets, rule_id, message, fix))
+
+@jsii.implements(IAspect)
+class _Pass:
+    """The guard's one Python aspect, on a construct with no children: one visit."""
+
+    def __init__(self, guard: StatefulnessGuard, scope: IConstruct) -> None:
+        self._guard = guard
+        self._scope = scope
+
+    def visit(self, node: IConstruct) -> None:
+        self._guard.run(self._scope)
 
 
-def _guard_on(scope: IConstruct) -> StatefulnessGuard | None:
-    for aspect in Aspects.of(scope).all:
-        if isinstance(aspect, StatefulnessGuard):
-            return aspect
-    return None
+def _root_stack(stack: Stack) -> Stack:
+    while isinstance(stack, NestedStack) and stack.nested_stack_parent is not None:
+        stack = stack.nested_stack_parent
+    return stack
+
+
+def _tag(resource: CfnResource) -> None:
+    tags = getattr(resource, "tags", None)
+    if not isinstance(tags, TagManager):
+        tags = getattr(resource, "cdk_tag_manager", None)
+    if isinstance(tags, TagManager):
+        tags.set_tag(BACKUP_TAG, "true")
 
 
 def _merged(current: object, entry: dict[str, str]) -> list[dict[str, Any]]:
@@ -522,23 +521,14 @@ def _resource_of(construct: IConstruct) -> CfnResource:
         "has no CloudFormation resource to carry the acknowledgement.",
         field="construct",
         value=construct.node.path,
-        allowed="a CfnResource, or an L2 construct whose default child is one",
-        fix="acknowledge the resource itself, e.g. bucket.node.default_child.",
+        allowed="a CfnResource, an L2 construct whose default child is one, or a Stack",
+        fix="acknowledge the resource itself, e.g. construct.node.default_child.",
         code="invalid-value",
     )
 
 
-def _bucket_of(custom: CfnResource) -> CfnResource | None:
-    # s3.Bucket puts its auto-delete custom resource at
-    # Bucket/AutoDeleteObjectsCustomResource/Default, beside the CfnBucket "Resource".
-    provider = custom.node.scope
-    owner = provider.node.scope if provider is not None else None
-    child = owner.node.default_child if owner is not None else None
-    return child if isinstance(child, CfnResource) else None
-
-
 def _read(resource: CfnResource, path: str) -> Any:
-    """The value at a dotted property path: None when absent, _UNKNOWN when unreadable."""
+    """The L1 value at a dotted property path: None when absent, _UNKNOWN when unreadable."""
     first, *rest = path.split(".")
     value = getattr(resource, _snake(first), _UNKNOWN)
     for part in rest:
@@ -559,7 +549,7 @@ def _read(resource: CfnResource, path: str) -> Any:
 
 def _is_on(value: Any, check: PropertyCheck) -> bool:
     if check.min is not None:
-        return isinstance(value, int | float) and value >= check.min
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= check.min
     return value is not None and value == check.on
 
 
@@ -568,35 +558,17 @@ def _on_value(check: PropertyCheck) -> Any:
 
 
 @jsii.implements(IValidation)
-class _Violation:
-    """A synth-time failure on one resource, unless the rule is acknowledged there."""
-
-    def __init__(
-        self, targets: Sequence[CfnResource], rule_id: str, message: str, fix: str
-    ) -> None:
-        self._targets = targets
-        self._rule_id = rule_id
-        self._text = f"[{rule_id}] {message} Fix: {fix}"
-
-    def validate(self) -> list[str]:
-        if any(_acknowledged(target, self._rule_id) for target in self._targets):
-            return []
-        return [self._text]
-
-
-@jsii.implements(IValidation)
 class _StagesCovered:
-    """Fails the synth when a Stage under the guarded scope escaped the guard."""
+    """Fails the synth when a Stage under a guarded scope escaped the guard."""
 
-    def __init__(self, scope: IConstruct, guard: StatefulnessGuard) -> None:
+    def __init__(self, scope: IConstruct) -> None:
         self._scope = scope
-        self._guard = guard
 
     def validate(self) -> list[str]:
         missed = [
             node.node.path
             for node in self._scope.node.find_all()
-            if node is not self._scope and isinstance(node, Stage) and _guard_on(node) is None
+            if node is not self._scope and isinstance(node, Stage) and _ref(node) not in _INSTALLED
         ]
         if not missed:
             return []
@@ -608,14 +580,179 @@ class _StagesCovered:
         ]
 
 
-def _acknowledged(resource: CfnResource, rule_id: str) -> bool:
-    entries = resource.get_metadata(ACKNOWLEDGEMENTS_METADATA_KEY)
-    if isinstance(entries, list) and any(_current(entry, rule_id) for entry in entries):
-        return True
-    return _cdk_acknowledged(resource, rule_id)
+# -- the template check (pure Python, on what CDK wrote) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    rule_id: str
+    logical_id: str
+    location: str
+    message: str
+    fix: str
+
+
+@jsii.implements(IPolicyValidationPlugin)
+class _TemplateCheck:
+    """CDK policy-validation plugin: the guard's synth-time failures, on the templates."""
+
+    def __init__(self, guard: StatefulnessGuard) -> None:
+        self._guard = guard
+
+    @property
+    def name(self) -> str:
+        return PLUGIN_NAME
+
+    @property
+    def version(self) -> str:
+        return __version__
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return list(StatefulnessGuard.RULE_IDS)
+
+    def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
+        by_rule: dict[str, list[tuple[_Problem, str]]] = {}
+        seen: set[str] = set()
+        for path in context.template_paths:
+            folder = os.path.dirname(path)
+            for name in _guarded_templates(path, self._guard.template_files):
+                full = os.path.join(folder, name)
+                if full in seen or not os.path.isfile(full):
+                    continue
+                seen.add(full)
+                with open(full, encoding="utf-8") as handle:
+                    template = json.load(handle)
+                for problem in check_template(template, self._guard.policy):
+                    by_rule.setdefault(problem.rule_id, []).append((problem, full))
+        violations = [
+            PolicyViolation(
+                rule_name=rule_id,
+                description=problems[0][0].message,
+                fix=problems[0][0].fix,
+                violating_resources=[
+                    PolicyViolatingResource(
+                        resource_logical_id=p.logical_id, template_path=full, locations=[p.location]
+                    )
+                    for p, full in problems
+                ],
+            )
+            for rule_id, problems in sorted(by_rule.items())
+        ]
+        return PolicyValidationPluginReport(success=not violations, violations=violations)
+
+
+def _guarded_templates(path: str, guarded: set[str]) -> Iterable[str]:
+    """The guarded template files next to ``path``: itself and its nested stacks."""
+    name = os.path.basename(path)
+    if name not in guarded:
+        return ()
+    return [name, *sorted(g for g in guarded if g.endswith(".nested.template.json"))]
+
+
+def check_template(template: Mapping[str, Any], policy: StatefulnessPolicy) -> list[_Problem]:
+    """The guard's failures in one synthesized template, acknowledged ones left out."""
+    resources: Mapping[str, Any] = template.get("Resources") or {}
+    protected = policy.tier in _PROTECTED_TIERS
+    env = policy.environment
+    problems: list[_Problem] = []
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, Mapping):
+            continue
+        cfn_type = resource.get("Type")
+        props = resource.get("Properties") or {}
+        if cfn_type == AUTO_DELETE_OBJECTS_TYPE:
+            if not protected:
+                continue
+            bucket = props.get("BucketName")
+            ref = bucket.get("Ref") if isinstance(bucket, Mapping) else None
+            target = ref if isinstance(ref, str) else None
+            owner = resources.get(target) if target is not None else None
+            owners = [r for r in (owner, resource) if isinstance(r, Mapping)]
+            if any(_acknowledged_in(r, "LAT1403") for r in owners):
+                continue
+            problems.append(
+                _Problem(
+                    "LAT1403",
+                    target if target is not None and target in resources else logical_id,
+                    "Properties",
+                    f"auto_delete_objects=True adds {AUTO_DELETE_OBJECTS_TYPE}, which empties "
+                    f"the bucket when it leaves the stack, in environment {env!r}.",
+                    "remove auto_delete_objects=True, or StatefulnessGuard.acknowledge("
+                    "bucket, 'LAT1403', reason).",
+                )
+            )
+            continue
+        known = stateful_type(cfn_type) if isinstance(cfn_type, str) else None
+        if known is None or not known.holds_data:
+            continue
+        if known.cluster_member_property and props.get(known.cluster_member_property):
+            continue
+        found: list[_Problem] = []
+        if protected and resource.get("DeletionPolicy") == "Delete":
+            found.append(
+                _Problem(
+                    "LAT1001",
+                    logical_id,
+                    "DeletionPolicy",
+                    f"{cfn_type} has DeletionPolicy Delete (RemovalPolicy.DESTROY) in "
+                    f"environment {env!r}: deleting the stack, or removing the resource "
+                    "from it, deletes its data.",
+                    "remove removal_policy=DESTROY (the guard then retains it), or "
+                    "StatefulnessGuard.acknowledge(construct, 'LAT1001', reason) (and "
+                    "'LAT1002' for its UpdateReplacePolicy).",
+                )
+            )
+        if protected and resource.get("UpdateReplacePolicy") == "Delete":
+            found.append(
+                _Problem(
+                    "LAT1002",
+                    logical_id,
+                    "UpdateReplacePolicy",
+                    f"{cfn_type} has UpdateReplacePolicy Delete in environment {env!r}: a "
+                    "change that replaces it deletes the old resource's data.",
+                    "remove removal_policy=DESTROY or the UpdateReplacePolicy Delete, or "
+                    "StatefulnessGuard.acknowledge(construct, 'LAT1002', reason).",
+                )
+            )
+        check = known.deletion_protection
+        if policy.deletion_protection and check is not None and "*" not in check.path:
+            value = _template_value(props, check.path)
+            judged = value is not None and not isinstance(value, Mapping | list)
+            if judged and not _is_on(value, check):
+                found.append(
+                    _Problem(
+                        "LAT1101",
+                        logical_id,
+                        f"Properties.{check.path}",
+                        f"{cfn_type} has deletion protection off ({check.path}="
+                        f"{json.dumps(value)}) in environment {env!r}, which requires it.",
+                        "remove the setting that turns it off (the guard then sets "
+                        f"{check.path}={json.dumps(_on_value(check))}), or "
+                        "StatefulnessGuard.acknowledge(construct, 'LAT1101', reason).",
+                    )
+                )
+        problems.extend(p for p in found if not _acknowledged_in(resource, p.rule_id))
+    return problems
+
+
+def _template_value(props: Mapping[str, Any], path: str) -> Any:
+    value: Any = props
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _acknowledged_in(resource: Mapping[str, Any], rule_id: str) -> bool:
+    metadata = resource.get("Metadata")
+    entries = metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY) if isinstance(metadata, Mapping) else None
+    return isinstance(entries, list) and any(_current(e, rule_id) for e in entries)
 
 
 def _current(entry: object, rule_id: str) -> bool:
+    """A well-formed, unexpired acknowledgement of ``rule_id``."""
     if not isinstance(entry, Mapping) or entry.get("rule_id") != rule_id:
         return False
     reason, expires = entry.get("reason"), entry.get("expires")
@@ -627,24 +764,3 @@ def _current(entry: object, rule_id: str) -> bool:
         return _dt.date.fromisoformat(str(expires)) >= _dt.date.today()
     except ValueError:
         return False
-
-
-def _cdk_acknowledged(resource: CfnResource, rule_id: str) -> bool:
-    """CDK's ``Validations.of(x).acknowledge(Acknowledgment("lattice::LAT1001", ...))``
-    on the resource or any construct above it."""
-    key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
-    for scope in _lineage(resource):
-        for entry in scope.node.metadata:
-            if entry.type != key or not isinstance(entry.data, Mapping):
-                continue
-            if any(_names_rule(str(name), rule_id) for name in entry.data):
-                return True
-    return False
-
-
-def _lineage(resource: CfnResource) -> Iterable[IConstruct]:
-    return reversed(resource.node.scopes)
-
-
-def _names_rule(name: str, rule_id: str) -> bool:
-    return name == rule_id or name.endswith(f"::{rule_id}")
