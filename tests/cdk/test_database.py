@@ -261,6 +261,11 @@ def test_adopting_lattice_keeps_the_database_and_secret_logical_ids(environment:
         assert set(plain_template.find_resources(resource_type)) == set(
             wrapped.find_resources(resource_type)
         ), resource_type
+    # Nothing that would replace or resize the database changes either.
+    (before,) = plain_template.find_resources("AWS::RDS::DBInstance").values()
+    (after,) = wrapped.find_resources("AWS::RDS::DBInstance").values()
+    for prop in ("DBInstanceClass", "Engine", "EngineVersion", "AllocatedStorage", "DBName"):
+        assert after["Properties"].get(prop) == before["Properties"].get(prop), prop
 
 
 def test_adopting_lattice_keeps_the_cluster_logical_id() -> None:

@@ -151,12 +151,9 @@ class LatticeDatabase(Construct):
                 version=rds.PostgresEngineVersion.VER_18
             )
             self._add_credentials(props, engine)
-            defaults: dict[str, Any] = {
-                "instance_type": ec2.InstanceType.of(
-                    ec2.InstanceClass.BURSTABLE4_GRAVITON, ec2.InstanceSize.SMALL
-                ),
-                "multi_az": p.tier is Tier.PROD,
-            }
+            # The instance type stays aws-cdk-lib's default, so adopting Lattice does not
+            # resize an existing database.
+            defaults: dict[str, Any] = {"multi_az": p.tier is Tier.PROD}
             if p.retains_data:
                 defaults["backup_retention"] = Duration.days(native_days)
             self.instance = rds.DatabaseInstance(
