@@ -124,8 +124,6 @@ SCRIPT = textwrap.dedent(
     """
     import aws_cdk as cdk
     from lattice_cdk import LatticeValidationPlugin
-from lattice_cdk.cfn import load
-from lattice_cdk.checker import check
     from tests.cdk.test_plugin import _compliant
     app = cdk.App(outdir={outdir!r}, context={{"lattice:environment": "prod"}})
     cdk.Validations.of(app).add_plugins(LatticeValidationPlugin())
