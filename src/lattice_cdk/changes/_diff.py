@@ -147,8 +147,9 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
 
 
 def _type(body: Any) -> str:
-    kind = body.get("Type") if isinstance(body, dict) else None
-    return kind if isinstance(kind, str) else ""
+    # The loader guarantees a dict with a "Type" string for every resource.
+    kind: str = body["Type"]
+    return kind
 
 
 def _coverage_scope(
@@ -628,15 +629,46 @@ def _days(days: Any) -> str:
     return "kept forever" if days is None else f"{show(days)} days"
 
 
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """What one backup selection covers: referenced logical ids, a wildcard ARN, tags."""
+
+    refs: frozenset[str]
+    wildcard: bool
+    tags: tuple[tuple[str, Any], ...]
+
+
+def _selections(stack: Stack, ids: list[str]) -> list[_Selection]:
+    out: list[_Selection] = []
+    for selection_id in ids:
+        selection = stack.resources.get(selection_id)
+        body = selection.properties.get("BackupSelection") if selection is not None else None
+        if not isinstance(body, dict):
+            continue
+        resources = body.get("Resources") or []
+        out.append(
+            _Selection(
+                refs=frozenset(_referenced_ids(resources)),
+                wildcard=any("*" in x for x in _strings(resources)),
+                tags=tuple(_selection_tags(body)),
+            )
+        )
+    return out
+
+
 def _backup_coverage(
-    old: Stack, new: Stack, scope: set[str] | None, selections: list[str]
+    old: Stack, new: Stack, scope: set[str] | None, selection_ids: list[str]
 ) -> Iterator[Finding]:
-    before = _covered(old, scope, selections)
+    old_selections = _selections(old, selection_ids)
+    before = _covered(old, scope, old_selections)
     if not before:
         return
-    if scope is None:  # the selections changed: find the new ones
-        selections = [k for k, v in _bodies(new).items() if _type(v) == _BACKUP_SELECTION]
-    after = _covered(new, scope, selections)
+    if scope is None:  # the selections changed: read the new ones
+        new_ids = [k for k, v in _bodies(new).items() if _type(v) == _BACKUP_SELECTION]
+        new_selections = _selections(new, new_ids)
+    else:  # unchanged selections: the old reading stands
+        new_selections = old_selections
+    after = _covered(new, scope, new_selections)
     for logical_id in sorted(before - after):
         resource = new.resources.get(logical_id)
         if resource is None:
@@ -650,10 +682,9 @@ def _backup_coverage(
         )
 
 
-def _covered(stack: Stack, scope: set[str] | None, selections: list[str]) -> set[str]:
+def _covered(stack: Stack, scope: set[str] | None, selections: list[_Selection]) -> set[str]:
     """The logical ids of backup-capable resources (all, or those in ``scope``) that one
-    of the ``selections`` (logical ids of AWS::Backup::BackupSelection resources)
-    covers: by reference, by tag, or by a wildcard resource ARN."""
+    of ``selections`` covers: by reference, by tag, or by a wildcard resource ARN."""
     ids = stack.resources.keys() if scope is None else scope & stack.resources.keys()
     candidates = {
         lid: r
@@ -661,23 +692,12 @@ def _covered(stack: Stack, scope: set[str] | None, selections: list[str]) -> set
         if (info := stateful_type((r := stack.resources[lid]).type)) is not None and info.aws_backup
     }
     covered: set[str] = set()
-    if not candidates:
-        return covered
-    for selection_id in selections:
-        selection = stack.resources.get(selection_id)
-        if selection is None:
-            continue
-        body = selection.properties.get("BackupSelection")
-        if not isinstance(body, Mapping):
-            continue
-        resources = body.get("Resources") or []
-        refs = set(_referenced_ids(resources))
-        covered.update(refs & candidates.keys())
-        if any(isinstance(x, str) and "*" in x for x in _strings(resources)):
-            covered.update(candidates)
-        tags = list(_selection_tags(body))
+    for selection in selections:
+        if selection.wildcard:
+            return set(candidates)
+        covered.update(selection.refs & candidates.keys())
         for lid, resource in candidates.items():
-            if any(resource.tag(k) == v for k, v in tags):
+            if any(resource.tag(k) == v for k, v in selection.tags):
                 covered.add(lid)
     return covered
 
@@ -695,7 +715,8 @@ def _selection_tags(body: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _referenced_ids(value: Any) -> Iterator[str]:
-    if isinstance(value, Mapping):
+    # Templates are plain JSON: dict and list checks are much cheaper than ABC ones.
+    if isinstance(value, dict):
         ref = value.get("Ref")
         if isinstance(ref, str):
             yield ref
@@ -708,10 +729,12 @@ def _referenced_ids(value: Any) -> Iterator[str]:
             for part in text.split("${")[1:]:
                 yield part.split("}")[0].split(".")[0]
         for item in value.values():
-            yield from _referenced_ids(item)
+            if isinstance(item, dict | list):
+                yield from _referenced_ids(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _referenced_ids(item)
+            if isinstance(item, dict | list):
+                yield from _referenced_ids(item)
 
 
 def _strings(value: Any) -> Iterator[str]:
