@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -118,3 +120,21 @@ def test_top_level_package_exposes_the_constructs_lazily() -> None:
         assert getattr(lattice_cdk, name) is getattr(layer, name)
     for name in layer.__all__:
         assert hasattr(layer, name), name
+
+
+def test_custom_environments_come_from_the_project_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lattice.toml").write_text('environments = { uat = "prod" }\n')
+    monkeypatch.chdir(tmp_path)
+    bucket = LatticeBucket(new_stack(), "Data", name="d", environment="uat")
+    assert (bucket.policy.environment, bucket.policy.tier.value) == ("uat", "prod")
+
+
+def test_an_unknown_name_stays_unknown_with_a_config_that_lacks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lattice.toml").write_text('environments = { uat = "prod" }\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UnknownEnvironmentError, match=r"'qa'"):
+        resolve_construct_environment(new_stack(), "qa")

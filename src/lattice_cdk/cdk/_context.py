@@ -3,7 +3,8 @@
 Custom environments come from CDK context ``lattice:environments`` (a mapping or a JSON
 string such as ``'{"qa": "staging"}'``) and are registered before the name is resolved,
 so ``cdk synth -c lattice:environment=qa -c 'lattice:environments={"qa":"staging"}'``
-works with no Python change.
+works with no Python change. A name still unknown is looked up in the project's
+``lattice.toml`` / ``[tool.lattice]`` ``environments`` (what ``lattice check`` reads).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 from constructs import Construct
 
+from .._config import load_config
 from .._environments import default_registry
-from .._errors import StatefulnessError
+from .._errors import StatefulnessError, UnknownEnvironmentError
 from .._policy import StatefulnessPolicy, create_statefulness_policy
 
 __all__ = [
@@ -63,7 +65,24 @@ def resolve_construct_environment(scope: Construct, environment: str | None) -> 
     name: Any = environment
     if name is None:
         name = scope.node.try_get_context(ENVIRONMENT_CONTEXT_KEY)
+    try:
+        return default_registry.resolve(name).name
+    except UnknownEnvironmentError as error:
+        if error.code != "unknown-environment" or not _register_config_environments():
+            raise
     return default_registry.resolve(name).name
+
+
+def _register_config_environments() -> bool:
+    """Register the custom environments of ``lattice.toml`` / ``[tool.lattice]``.
+
+    Read only when a name is unknown, so the usual path never touches the file system;
+    ``lattice check`` reads the same file, so both agree on what ``qa`` means.
+    Returns whether any environment was registered.
+    """
+    config = load_config()
+    default_registry.register_all(config.environments)
+    return bool(config.environments)
 
 
 def policy_for(
