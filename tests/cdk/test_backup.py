@@ -7,13 +7,15 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_backup as backup
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from lattice_cdk import StatefulnessError, create_statefulness_policy
 from lattice_cdk.cdk import BackupManager, BackupRules, DisasterRecoveryVault, LatticeBucket
 
-from .stacks import add_all, new_stack, only
+from .stacks import PARTITION_KEY, add_all, new_stack, only
 
 DR_ARN = "arn:aws:backup:us-west-2:111122223333:backup-vault:lattice-dr-prod"
 BACKUP_TYPES = ("AWS::Backup::BackupVault", "AWS::Backup::BackupPlan", "AWS::Backup::Framework")
@@ -374,11 +376,17 @@ def test_add_resource_by_arn_and_by_construct() -> None:
     manager = BackupManager(stack, "Backup", environment="staging")
     arn = "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-12345678"
     manager.add_resource(arn, name="shared-files")
-    vault = backup.BackupVault(stack, "Other")
-    manager.add_resource(vault)
+    table = dynamodb.Table(stack, "Other", partition_key=PARTITION_KEY)
+    manager.add_resource(table)
     assert manager.selection_names == ["Stack-Other", "shared-files"]
-    text = selected(Template.from_stack(stack))
-    assert arn in text
+    template = Template.from_stack(stack)
+    by_name = {
+        v["Properties"]["BackupSelection"]["SelectionName"]: v["Properties"]["BackupSelection"]
+        for v in template.find_resources("AWS::Backup::BackupSelection").values()
+    }
+    assert by_name["shared-files"]["Resources"] == [arn]
+    (table_id,) = template.find_resources("AWS::DynamoDB::Table")
+    assert f"'Ref': '{table_id}'" in str(by_name["Stack-Other"]["Resources"])
 
 
 def test_dev_manager_is_disabled_and_records_nothing() -> None:
@@ -572,3 +580,11 @@ def test_a_second_manager_in_a_stack_warns_which_one_constructs_use() -> None:
         "/Stack/Late",
         Match.string_like_regexp("already has a BackupManager at Stack/LatticeBackup"),
     )
+
+
+def test_a_construct_with_nothing_to_back_up_fails_synth() -> None:
+    stack = new_stack()
+    manager = BackupManager(stack, "Backup", environment="staging")
+    manager.add_resource(iam.Role(stack, "NotData", assumed_by=iam.AccountRootPrincipal()))
+    with pytest.raises(RuntimeError, match=r"LAT1201.*Stack/NotData.*selection is empty"):
+        cdk.Stage.of(stack).synth()  # type: ignore[union-attr]

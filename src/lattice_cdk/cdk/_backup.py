@@ -396,7 +396,10 @@ class BackupManager(Construct):
         else:
             selected = backup.BackupResource.from_construct(resource)
             label = name or resource.node.path
-        return self._select(label, [selected], retention_days)
+        selection = self._select(label, [selected], retention_days)
+        if not isinstance(resource, str):
+            selection.node.add_validation(_SelectsSomething(selection, resource.node.path))
+        return selection
 
     def add_bucket(
         self, bucket: s3.IBucket, *, name: str | None = None, retention_days: int | None = None
@@ -801,4 +804,29 @@ class _RequireVersioning:
         return [
             "[LAT1402] AWS Backup backs up S3 buckets only when they are versioned, and "
             f"this bucket's versioning is {status or 'off'}. Fix: pass versioned=True."
+        ]
+
+
+@jsii.implements(IValidation)
+class _SelectsSomething:
+    """Synth-time check: a selection by construct found a resource AWS Backup supports.
+
+    ``BackupResource.from_construct`` silently selects nothing for other constructs,
+    and CloudFormation then refuses the empty selection at deploy time.
+    """
+
+    def __init__(self, selection: backup.BackupSelection, path: str) -> None:
+        self._selection = selection
+        self._path = path
+
+    def validate(self) -> list[str]:
+        cfn = self._selection.node.default_child
+        assert isinstance(cfn, backup.CfnBackupSelection)
+        spec = Stack.of(self._selection).resolve(cfn.backup_selection)
+        if spec.get("resources") or spec.get("listOfTags") or spec.get("conditions"):
+            return []
+        return [
+            f"[LAT1201] nothing under {self._path} is a resource AWS Backup can back up "
+            "through BackupResource.from_construct, so this selection is empty. Fix: pass "
+            "the resource itself, its ARN, or an s3.Bucket (which add_bucket handles)."
         ]
