@@ -229,6 +229,34 @@ CASES: dict[str, tuple[Any, Any]] = {
             Parameters={"TableName": {"Type": "String", "Default": "orders-v2"}},
         ),
     ),
+    "may_replace_referenced_resource_replaced": (
+        tpl(
+            {
+                "SubnetGroup": res(
+                    "AWS::RDS::DBSubnetGroup",
+                    {
+                        "DBSubnetGroupName": "orders",
+                        "DBSubnetGroupDescription": "db",
+                        "SubnetIds": ["subnet-1", "subnet-2"],
+                    },
+                ),
+                "Db": with_props(DB, DBSubnetGroupName={"Ref": "SubnetGroup"}),
+            }
+        ),
+        tpl(
+            {
+                "SubnetGroup": res(
+                    "AWS::RDS::DBSubnetGroup",
+                    {
+                        "DBSubnetGroupName": "orders-v2",
+                        "DBSubnetGroupDescription": "db",
+                        "SubnetIds": ["subnet-1", "subnet-2"],
+                    },
+                ),
+                "Db": with_props(DB, DBSubnetGroupName={"Ref": "SubnetGroup"}),
+            }
+        ),
+    ),
     "became_conditional": (
         tpl({"Bucket": BUCKET}),
         tpl(
@@ -378,6 +406,36 @@ CASES: dict[str, tuple[Any, Any]] = {
                 "RoleRenamed": ROLE,
                 "Bucket": BUCKET,
                 "Topic": res("AWS::SNS::Topic", {"TopicName": "x"}),
+            }
+        ),
+    ),
+    "safe_stateless_replaced_unreferenced": (
+        tpl(
+            {
+                "Role": with_props(ROLE, RoleName="replicator"),
+                "Bucket": with_props(
+                    BUCKET,
+                    ReplicationConfiguration={
+                        "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                        "Rules": [
+                            {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::dr"}}
+                        ],
+                    },
+                ),
+            }
+        ),
+        tpl(
+            {
+                "Role": with_props(ROLE, RoleName="replicator-v2"),
+                "Bucket": with_props(
+                    BUCKET,
+                    ReplicationConfiguration={
+                        "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                        "Rules": [
+                            {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::dr"}}
+                        ],
+                    },
+                ),
             }
         ),
     ),

@@ -116,6 +116,9 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
     removed: list[Resource] = []
     touched: list[Resource] = []
     selections: list[str] = []
+    # Logical ids this change replaces (any type), and stateful ones already reported.
+    replaced: set[str] = set()
+    flagged: set[str] = set()
     for logical_id, body in old_bodies.items():
         kind = _type(body)
         if kind == _BACKUP_SELECTION:
@@ -129,7 +132,11 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
             continue
         after = new.resources[logical_id]
         touched.append(after)
-        yield from _changed(old, new, old.resources[logical_id], after, changed_params)
+        yield from _changed(
+            new, old.resources[logical_id], after, changed_params, replaced, flagged
+        )
+    if replaced:
+        yield from _references_to_replaced(new, old_bodies, replaced, flagged)
     added = [new.resources[lid] for lid in new_bodies if lid not in old_bodies]
     if removed:
         removed_types = {r.type for r in removed}
@@ -394,11 +401,18 @@ def _refs_parameter(value: Any, names: frozenset[str]) -> bool:
 
 
 def _changed(
-    old: Stack, new: Stack, before: Resource, after: Resource, changed_params: frozenset[str]
+    new: Stack,
+    before: Resource,
+    after: Resource,
+    changed_params: frozenset[str],
+    replaced_ids: set[str],
+    flagged: set[str],
 ) -> Iterator[Finding]:
     info = stateful_type(before.type)
     if after.type != before.type:
+        replaced_ids.add(after.logical_id)
         if info is not None or stateful_type(after.type) is not None:
+            flagged.add(after.logical_id)
             yield _finding(
                 R.REPLACED,
                 new,
@@ -407,11 +421,16 @@ def _changed(
                 f"CloudFormation replaces it. {_replace_fate(before)}",
             )
         return
+    replaced, maybe = replacement_changes(
+        before.type, before.properties, after.properties, changed_parameters=changed_params
+    )
+    if replaced:
+        # Even a stateless resource matters here: a stateful one that refers to it in a
+        # create-only property (a DB subnet group, a KMS key) is replaced with it.
+        replaced_ids.add(after.logical_id)
     if info is not None:
-        replaced, maybe = replacement_changes(
-            before.type, before.properties, after.properties, changed_parameters=changed_params
-        )
         if replaced:
+            flagged.add(after.logical_id)
             yield _finding(
                 R.REPLACED,
                 new,
@@ -421,6 +440,7 @@ def _changed(
                 f"{_replace_fate(before)}",
             )
         elif maybe:
+            flagged.add(after.logical_id)
             yield _finding(
                 R.MAY_REPLACE,
                 new,
@@ -442,6 +462,37 @@ def _changed(
         yield from _weakened_vault(new, before, after)
     elif before.type == _BACKUP_PLAN:
         yield from _weakened_retention(new, before, after)
+
+
+def _references_to_replaced(
+    new: Stack, old_bodies: Mapping[str, Any], replaced_ids: set[str], flagged: set[str]
+) -> Iterator[Finding]:
+    """Stateful resources whose create-only properties refer (Ref, Fn::GetAtt, Fn::Sub)
+    to a resource this change replaces: the referenced value changes, so they may be
+    replaced too, though their own template text did not change."""
+    for logical_id, body in _bodies(new).items():
+        if logical_id in flagged or logical_id not in old_bodies:
+            continue
+        kind = _type(body)
+        if stateful_type(kind) is None:
+            continue
+        info = replacement_info(kind)
+        if info is None:
+            continue
+        resource = new.resources[logical_id]
+        hits: list[str] = []
+        for path in info.paths:
+            targets = set(_referenced_ids(get_path(resource.properties, path))) & replaced_ids
+            if targets:
+                hits.append(f"{'/'.join(path)} refers to {', '.join(sorted(targets))}")
+        if hits:
+            yield _finding(
+                R.MAY_REPLACE,
+                new,
+                resource,
+                f"{kind} {logical_id} may be replaced: {'; '.join(hits)}, which this change "
+                f"replaces, so the value changes. {_replace_fate(resource)}",
+            )
 
 
 def _replace_fate(before: Resource) -> str:
