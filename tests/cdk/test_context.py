@@ -138,3 +138,19 @@ def test_an_unknown_name_stays_unknown_with_a_config_that_lacks_it(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UnknownEnvironmentError, match=r"'qa'"):
         resolve_construct_environment(new_stack(), "qa")
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"force_retain": True},
+        {"backup_retention_days": 40},
+        {"removal_policy": cdk.RemovalPolicy.RETAIN},
+        {"versioned": False},
+    ],
+)
+def test_overrides_beside_a_ready_policy_are_refused(override: dict[str, object]) -> None:
+    policy = lattice_cdk.create_statefulness_policy(environment="staging")
+    with pytest.raises(StatefulnessError, match=r"policy=") as info:
+        LatticeBucket(new_stack(), "Data", name="d", policy=policy, **override)  # type: ignore[arg-type]
+    assert info.value.code == "contradictory-overrides"

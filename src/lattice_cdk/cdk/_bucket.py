@@ -63,8 +63,10 @@ class LatticeBucket(Construct):
             Default: the policy's (30 prod, 14 staging, 7 dev).
         :param backup_manager: default: :meth:`BackupManager.of` the stack.
         :param policy: a ready policy instead of ``environment`` and the overrides.
-        :param bucket_props: any other ``s3.Bucket`` props; Lattice's choices above are
-            defaults you may tighten, and unsafe ones are refused.
+        :param bucket_props: any other ``s3.Bucket`` props. They override Lattice's
+            defaults (encryption, public access, SSL), except what would lose data:
+            ``removal_policy``, ``auto_delete_objects`` and ``versioned`` go through the
+            policy, which refuses unsafe values.
         """
         super().__init__(scope, id)
         check_name(name)

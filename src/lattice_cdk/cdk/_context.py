@@ -95,10 +95,27 @@ def policy_for(
     """The policy a construct applies: ``policy`` as given, else one built for its environment.
 
     ``overrides`` go to :func:`~lattice_cdk.create_statefulness_policy`, which refuses
-    unsafe combinations with a :class:`~lattice_cdk.StatefulnessError`. Passing both
-    ``policy`` and an ``environment`` that names another environment is an error.
+    unsafe combinations with a :class:`~lattice_cdk.StatefulnessError`. With ``policy``,
+    an override that is set, or an ``environment`` naming another environment, is an
+    error (``contradictory-overrides``): the policy already decides.
     """
     if policy is not None:
+        given = {
+            k: v
+            for k, v in overrides.items()
+            if v is not None and not (k == "force_retain" and v is False)
+        }
+        if given:
+            field, value = next(iter(given.items()))
+            raise StatefulnessError(
+                "cannot be combined with policy=: the policy already decides it.",
+                field=field,
+                value=value,
+                allowed="unset when policy= is given",
+                fix="build the policy with this override instead "
+                "(create_statefulness_policy(..., " + f"{field}=...)).",
+                code="contradictory-overrides",
+            )
         if environment is not None:
             wanted = resolve_construct_environment(scope, environment)
             if wanted != policy.environment:
