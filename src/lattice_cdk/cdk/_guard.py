@@ -385,14 +385,12 @@ class StatefulnessGuard:
         """
         units: list[tuple[Stack, list[IConstruct]]] = []
         if isinstance(scope, Stage | Stack):
-            stage = scope if isinstance(scope, Stage) else Stage.of(scope)
-            for stack in [n for n in scope.node.find_all() if isinstance(n, Stack)]:
-                if Stage.of(stack) is not stage:
-                    continue  # inside a nested Stage: its own install handles it
-                self._visit_stack(stack)
-                if stack is scope or not isinstance(stack, NestedStack):
-                    # A root stack's nodes include its nested stacks'.
-                    units.append((_root_stack(stack), stack.node.find_all()))
+            for stack in _stacks_under(scope):
+                nodes = stack.node.find_all()  # a root stack's include its nested stacks'
+                for node in nodes:
+                    if isinstance(node, Stack):
+                        self._visit_stack(node)
+                units.append((_root_stack(stack), nodes))
         else:
             units.append((_root_stack(Stack.of(scope)), scope.node.find_all()))
         for root, nodes in units:
@@ -435,8 +433,7 @@ class StatefulnessGuard:
         if member is not None and getattr(resource, _snake(member), None) is not None:
             return False  # an instance of a DB cluster: the cluster holds the data
         for check in self._checks_for(known):
-            value = _read(resource, check.path)
-            if value is None and not _is_on(check.default, check):
+            if _read(resource, check.path) is None:
                 resource.add_property_override(check.path, _on_value(check))
         if not (self.enrol_backups and self.policy.enable_backups and known.aws_backup):
             return False
@@ -455,16 +452,24 @@ class StatefulnessGuard:
             )
             # Paths through lists (GlobalTable replicas) cannot be filled in blindly:
             # the checker judges those.
+            # A check CloudFormation's default satisfies (RDS keeps a day of automated
+            # backups) never needs filling, so it is not even read.
             checks = tuple(
                 check
                 for check, required in wanted
-                if required and check is not None and "*" not in check.path
+                if required
+                and check is not None
+                and "*" not in check.path
+                and not _is_on(check.default, check)
             )
             self._fills[known.type] = checks
         return checks
 
     def _select(self, stack: Stack) -> None:
-        key = _ref(stack)
+        # A tag selection covers every tagged resource of its account and region, so
+        # one per account/region (in the first stack that needs it), not one per stack:
+        # several would back every resource up several times.
+        key = f"{stack.account}/{stack.region}"
         if key in self._selected:
             return
         self._selected.add(key)
@@ -485,6 +490,19 @@ class _Pass:
 
     def visit(self, node: IConstruct) -> None:
         self._guard.run(self._scope)
+
+
+def _stacks_under(scope: IConstruct) -> list[Stack]:
+    """The stacks directly under ``scope`` (through plain constructs, not into Stages)."""
+    if isinstance(scope, Stack):
+        return [scope]
+    found: list[Stack] = []
+    for child in scope.node.children:
+        if isinstance(child, Stack):
+            found.append(child)
+        elif not isinstance(child, Stage):
+            found.extend(_stacks_under(child))
+    return found
 
 
 def _root_stack(stack: Stack) -> Stack:
