@@ -479,13 +479,17 @@ def _references_to_replaced(
         info = replacement_info(kind)
         if info is None:
             continue
-        resource = new.resources[logical_id]
+        props = body.get("Properties") or {}
         hits: list[str] = []
         for path in info.paths:
-            targets = set(_referenced_ids(get_path(resource.properties, path))) & replaced_ids
+            value = props.get(path[0]) if len(path) == 1 else get_path(props, path)
+            if not isinstance(value, dict | list):
+                continue  # a literal refers to nothing
+            targets = set(_referenced_ids(value)) & replaced_ids
             if targets:
                 hits.append(f"{'/'.join(path)} refers to {', '.join(sorted(targets))}")
         if hits:
+            resource = new.resources[logical_id]
             yield _finding(
                 R.MAY_REPLACE,
                 new,
