@@ -166,3 +166,37 @@ def test_stack_policy_apply_to_a_missing_stack_fails(aws_env: str, tmp_path: Pat
     result = run_lattice("stack-policy", str(tmp_path), "--apply")
     assert result.returncode == 1
     assert "cannot set the stack policy" in result.stderr
+
+
+def test_a_yaml_deployed_template_is_read(aws_env: str, tmp_path: Path) -> None:
+    yaml_body = (
+        "Resources:\n"
+        "  Logs:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    DeletionPolicy: Retain\n"
+        "    Properties:\n"
+        "      BucketName: !Sub 'lattice-moto-logs-${AWS::Region}'\n"
+    )
+    client = boto3.client("cloudformation", endpoint_url=aws_env, region_name="us-east-1")
+    client.create_stack(StackName="LatticeYaml", TemplateBody=yaml_body)
+    new = tmp_path / "LatticeYaml.template.json"
+    new.write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "Logs": {
+                        "Type": "AWS::S3::Bucket",
+                        "DeletionPolicy": "Retain",
+                        "Properties": {
+                            "BucketName": {"Fn::Sub": "lattice-moto-logs-v2-${AWS::Region}"}
+                        },
+                    }
+                }
+            }
+        )
+    )
+    result = run_lattice("diff", "--deployed", "LatticeYaml", str(new), "--format", "json")
+    assert result.returncode == 4, result.stderr  # an intrinsic changed: may replace
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule_id"] == "LAT2605"
+    assert "cannot be evaluated" in finding["message"]

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lattice_cdk import InputError
-from lattice_cdk.cfn import load
+from lattice_cdk.cfn import Assembly, Resource, Stack, load
 from lattice_cdk.changes._lock import (
     build_lock,
     lock_findings,
@@ -169,3 +171,46 @@ def test_cli_lock_workflow(tmp_path: Path) -> None:
     assert history[-1]["by"] == "ci"
     assert history[-1]["removed"] == ["App/Table"]
     assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0
+
+
+JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=20)
+)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=JSON, keys=JSON, encrypted=JSON)
+def test_any_locked_values_round_trip_and_match_their_template(
+    tmp_path: Path, name: Any, keys: Any, encrypted: Any
+) -> None:
+    props = {"TableName": name, "KeySchema": keys, "SSESpecification": encrypted}
+    template = {
+        "Resources": {
+            "T": {"Type": "AWS::DynamoDB::Table", "Properties": props},
+            "B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": name}},
+        }
+    }
+    stack = Stack(
+        name="App",
+        template_path="App.json",
+        template=template,
+        resources={
+            lid: Resource(logical_id=lid, type=body["Type"], properties=body["Properties"])
+            for lid, body in template["Resources"].items()
+        },
+    )
+    assembly = Assembly(source="App.json", stacks=(stack,))
+    lock = build_lock(assembly)
+    path = tmp_path / "lattice.lock.json"
+    write_lock(lock, path)
+    assert read_lock(path) == lock
+    assert lock_findings(assembly, read_lock(path)) == []

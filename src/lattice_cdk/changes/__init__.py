@@ -1,22 +1,59 @@
 """The destructive-change guard: ``lattice diff``, the stateful lock and stack policies.
 
-Pure Python (no aws_cdk, no jsii); boto3 is imported only by the functions that talk to
-AWS (:func:`fetch_deployed`, :func:`apply_stack_policies`).
+Pure Python (no aws_cdk, no jsii); boto3 is imported only inside the functions that
+talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
+:func:`apply_stack_policies`).
+
+    diff_assemblies(old, new)          removed / renamed / replaced / weakened (LATx6xx)
+    build_lock(assembly)               the stateful lock; write_lock / read_lock
+    lock_findings(assembly, lock)      what breaks the lock (LATx7xx)
+    update_lock(lock, assembly, ...)   re-take it on purpose, with who / why / when
+    stack_policies(assembly)           CloudFormation stack policies per stack
 """
 
+from ._deployed import cloudformation_client, deployed_assembly, fetch_deployed
 from ._diff import StackPair, diff_assemblies, diff_stacks, match_stacks
+from ._lock import (
+    LOCK_FILE,
+    Lock,
+    LockEntry,
+    LockUpdate,
+    build_lock,
+    lock_changes,
+    lock_findings,
+    read_lock,
+    update_lock,
+    write_lock,
+)
 from ._rules import RULES, RULES_BY_ID
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
+from ._stack_policy import apply_stack_policies, build_stack_policy, stack_policies
 
 __all__ = [
+    "LOCK_FILE",
     "RULES",
     "RULES_BY_ID",
     "Comparison",
+    "Lock",
+    "LockEntry",
+    "LockUpdate",
     "ReplacementInfo",
     "StackPair",
+    "apply_stack_policies",
+    "build_lock",
+    "build_stack_policy",
+    "cloudformation_client",
     "compare_values",
+    "deployed_assembly",
     "diff_assemblies",
     "diff_stacks",
+    "fetch_deployed",
+    "lock_changes",
+    "lock_findings",
     "match_stacks",
+    "read_lock",
     "replacement_info",
+    "stack_policies",
+    "update_lock",
+    "write_lock",
 ]
