@@ -120,3 +120,19 @@ def test_the_lock_guards_the_same_refactor(apps: dict[str, Path]) -> None:
     moved = lock_findings(load(apps["moved"]), lock)
     assert [(f.rule_id, f.logical_id) for f in moved] == [("LAT1702", _V1_BUCKET_ID)]
     assert lock_findings(load(apps["wrapped"]), lock) == []
+
+
+def test_a_renamed_stack_in_an_assembly_is_a_removed_stack(
+    apps: dict[str, Path], tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    renamed = tmp_path / "renamed"
+    shutil.copytree(apps["v1"], renamed)
+    manifest = json.loads((renamed / "manifest.json").read_text())
+    manifest["artifacts"]["DataStack"]["properties"]["stackName"] = "prod-data-v2"
+    (renamed / "manifest.json").write_text(json.dumps(manifest))
+    findings = diff_assemblies(load(apps["v1"]), load(renamed))
+    assert {f.rule_id for f in findings} == {"LAT2607"}  # both resources are retained
+    assert {f.resource_type for f in findings} == {"AWS::S3::Bucket", "AWS::DynamoDB::Table"}

@@ -60,10 +60,13 @@ def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[St
     """Pair the stacks of ``old`` and ``new`` by stack name; return the pairs and the
     old stacks that are gone.
 
-    When each side holds exactly one stack, the two are paired whatever their names
-    (``lattice diff before.json after.json``).
+    When each side holds exactly one stack and at least one side is a plain template
+    (whose name is only a file name), the two are paired whatever their names
+    (``lattice diff before.json after.json``). Two cloud assemblies are always matched
+    by stack name: a stack whose name changed is a new stack, and the old one is gone.
     """
-    if len(old.stacks) == 1 and len(new.stacks) == 1:
+    both_assemblies = old.is_cloud_assembly and new.is_cloud_assembly
+    if len(old.stacks) == 1 and len(new.stacks) == 1 and not both_assemblies:
         return [StackPair(old.stacks[0], new.stacks[0])], []
     by_name = {s.name: s for s in new.stacks}
     pairs: list[StackPair] = []
