@@ -1,8 +1,10 @@
 """Shared test set-up.
 
-Most tests synthesize with aws-cdk-lib's built-in CloudFormation validator off
-(``CDK_VALIDATION=false``, ~2 s a synth); tests that want that independent judge set
-it back on for their own synth.
+Tests synthesize with aws-cdk-lib's built-in CloudFormation validator off
+(``CDK_VALIDATION=false``, ~2 s a synth). The variable is read once, by the jsii Node
+process, so a test that wants that independent judge registers it on its own app
+instead: ``Validations.of(app).add_plugins(CloudFormationValidatePlugin())``
+(tests/cdk/test_judges.py).
 """
 
 from __future__ import annotations
