@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,6 +182,8 @@ def _acknowledgements(value: object, where: Path) -> tuple[ConfigAcknowledgement
 
 
 def _read(path: Path) -> Mapping[str, Any]:
+    import tomllib  # only when a configuration file exists
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -9,7 +9,6 @@ lock all render through :func:`render_findings`, and compute their exit code wit
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -293,6 +292,8 @@ def _sarif_result(
     location["logicalLocations"] = [
         {"fullyQualifiedName": logical, "kind": "resource" if f.logical_id else "module"}
     ]
+    import hashlib  # only SARIF needs it; keep the CLI's start lean
+
     fingerprint = hashlib.sha256(
         f"{f.rule_id}|{f.stack}|{f.logical_id or ''}".encode()
     ).hexdigest()[:32]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
-from ._model import Assembly, Resource, Stack
+from ._model import Assembly, LazyResources, Stack
 
 __all__ = ["load", "load_template_file", "parse_template"]
 
@@ -116,21 +116,25 @@ def _check_shape(data: object, *, location: str) -> None:
             fix="point at a synthesized template (cdk.out/*.template.json).",
             code="not-a-template",
         )
+    # Hot on big assemblies: plain type() checks, one pass.
     for logical_id, body in resources.items():
-        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+        if type(body) is not dict or type(body.get("Type")) is not str:
             raise InputError(
                 f"resource {logical_id!r} has no 'Type' string.",
                 location=location,
                 code="malformed-template",
             )
-        for key in ("Properties", "Metadata"):
-            value = body.get(key)
-            if value is not None and not isinstance(value, dict):
-                raise InputError(
-                    f"resource {logical_id!r} has '{key}' that is not a mapping.",
-                    location=location,
-                    code="malformed-template",
-                )
+        props = body.get("Properties")
+        meta = body.get("Metadata")
+        if (props is not None and type(props) is not dict) or (
+            meta is not None and type(meta) is not dict
+        ):
+            key = "Properties" if props is not None and type(props) is not dict else "Metadata"
+            raise InputError(
+                f"resource {logical_id!r} has '{key}' that is not a mapping.",
+                location=location,
+                code="malformed-template",
+            )
 
 
 def _stack(
@@ -141,19 +145,7 @@ def _stack(
     paths: Mapping[str, str],
     **fields: Any,
 ) -> Stack:
-    resources = {
-        logical_id: Resource(
-            logical_id=logical_id,
-            type=body["Type"],
-            properties=body.get("Properties") or {},
-            deletion_policy=body.get("DeletionPolicy"),
-            update_replace_policy=body.get("UpdateReplacePolicy"),
-            condition=body.get("Condition"),
-            metadata=body.get("Metadata") or {},
-            cdk_path=paths.get(logical_id),
-        )
-        for logical_id, body in template["Resources"].items()
-    }
+    resources = LazyResources(template["Resources"], paths)
     return Stack(
         name=name, template_path=str(path), template=template, resources=resources, **fields
     )
@@ -229,7 +221,7 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
                 cdk_acknowledgements=_acknowledgements(metadata),
             )
             yield stack
-            if any(r.type == _NESTED_STACK for r in stack.resources.values()):
+            if any(t == _NESTED_STACK for _, t in stack.resource_types()):
                 if assets is None:
                     assets = _asset_sources(root, artifacts)
                 yield from _nested_stacks(root, stack, assets, logical_paths)
@@ -245,9 +237,10 @@ def _nested_stacks(
     assets: dict[str, str],
     logical_paths: list[tuple[str, str]],
 ) -> Iterator[Stack]:
-    for resource in parent.resources.values():
-        if resource.type != _NESTED_STACK:
+    for logical_id, resource_type in parent.resource_types():
+        if resource_type != _NESTED_STACK:
             continue
+        resource = parent.resources[logical_id]
         asset = resource.metadata.get(_ASSET_PATH)
         if not isinstance(asset, str):
             # Without asset metadata (plain app.synth()), follow the template URL's

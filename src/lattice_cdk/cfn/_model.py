@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Assembly", "Resource", "Stack"]
+__all__ = ["Assembly", "LazyResources", "Resource", "Stack"]
 
 CDK_PATH_KEY = "aws:cdk:path"
 
@@ -45,6 +45,53 @@ class Resource:
         return None
 
 
+class LazyResources(Mapping[str, Resource]):
+    """A template's resources, each turned into a :class:`Resource` on first access.
+
+    A check touches only the resources some rule applies to; building a record for
+    every IAM policy and Lambda function of a big assembly would cost more than
+    reading it. :meth:`types` walks logical ids and types without building any.
+    """
+
+    __slots__ = ("_built", "_paths", "_raw")
+
+    def __init__(self, raw: Mapping[str, Any], paths: Mapping[str, str]) -> None:
+        self._raw = raw
+        self._paths = paths
+        self._built: dict[str, Resource] = {}
+
+    def __getitem__(self, logical_id: str) -> Resource:
+        resource = self._built.get(logical_id)
+        if resource is None:
+            body = self._raw[logical_id]
+            resource = Resource(
+                logical_id=logical_id,
+                type=body["Type"],
+                properties=body.get("Properties") or {},
+                deletion_policy=body.get("DeletionPolicy"),
+                update_replace_policy=body.get("UpdateReplacePolicy"),
+                condition=body.get("Condition"),
+                metadata=body.get("Metadata") or {},
+                cdk_path=self._paths.get(logical_id),
+            )
+            self._built[logical_id] = resource
+        return resource
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, logical_id: object) -> bool:
+        return logical_id in self._raw
+
+    def types(self) -> Iterator[tuple[str, str]]:
+        """``(logical id, type)`` for every resource, building nothing."""
+        for logical_id, body in self._raw.items():
+            yield logical_id, body["Type"]
+
+
 @dataclass(frozen=True, slots=True)
 class Stack:
     """One CloudFormation template: a CDK stack, a nested stack, or a template file.
@@ -78,6 +125,12 @@ class Stack:
     @property
     def label(self) -> str:
         return self.display_name or self.name
+
+    def resource_types(self) -> Iterator[tuple[str, str]]:
+        """``(logical id, type)`` of every resource, cheaply (no records built)."""
+        if isinstance(self.resources, LazyResources):
+            return self.resources.types()
+        return ((r.logical_id, r.type) for r in self.resources.values())
 
     @property
     def metadata(self) -> Mapping[str, Any]:

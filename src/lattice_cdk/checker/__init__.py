@@ -13,10 +13,14 @@ Pure Python (never imports aws_cdk or jsii). Three doors use it: ``lattice check
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._engine import CheckResult, ExtraCheck, check
 from ._environment import StackEnvironment
-from ._report import InventoryRow, build_inventory, inventory_totals
 from .rules import ENGINE_RULES, RULES, all_rule_infos
+
+if TYPE_CHECKING:
+    from ._report import InventoryRow, build_inventory, inventory_totals
 
 __all__ = [
     "ENGINE_RULES",
@@ -30,3 +34,15 @@ __all__ = [
     "check",
     "inventory_totals",
 ]
+
+
+_REPORT_NAMES = frozenset({"InventoryRow", "build_inventory", "inventory_totals"})
+
+
+def __getattr__(name: str) -> Any:
+    # The inventory is only for ``lattice report``; ``lattice check`` never loads it.
+    if name in _REPORT_NAMES:
+        from . import _report
+
+        return getattr(_report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

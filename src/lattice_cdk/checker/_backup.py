@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
@@ -32,8 +31,7 @@ _PSEUDO_WILDCARDS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::UR
 CADENCES = ("hourly", "daily", "weekly", "monthly", "yearly")
 
 
-@dataclass(frozen=True, slots=True)
-class PlanRule:
+class PlanRule(NamedTuple):
     """One rule of a backup plan, as far as the template says."""
 
     name: str
@@ -47,8 +45,7 @@ class PlanRule:
     copies: tuple[bool | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     stack: Stack
     logical_id: str
     name: str
@@ -72,16 +69,14 @@ class Plan:
         return None if None in copies else False
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):
     #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
     kind: str
     value: str
     stack: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     stack: Stack
     logical_id: str
     name: str
@@ -95,8 +90,16 @@ class Selection:
     unreadable: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class _Group(NamedTuple):
+    """Selections with the same resources and conditions (one per stack, say)."""
+
+    first: Selection
+    members: tuple[Selection, ...]
+    plans: dict[int, Plan]
+    planless: tuple[Selection, ...]
+
+
+class Coverage(NamedTuple):
     """Whether a resource is in some backup selection: True, False or None (unknown)."""
 
     covered: bool | None
@@ -117,35 +120,37 @@ class Coverage:
         return None if None in flags else False
 
 
-@dataclass
 class BackupIndex:
     """Every backup plan, vault and selection in an assembly, with lookups."""
 
-    plans: dict[tuple[str, str], Plan] = field(default_factory=dict)
-    selections: list[Selection] = field(default_factory=list)
-    exports: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    _by_ref: dict[tuple[str, str], list[Selection]] = field(default_factory=dict, repr=False)
-    _groups: dict[tuple[Any, ...], list[Selection]] | None = field(default=None, repr=False)
+    def __init__(self) -> None:
+        self.plans: dict[tuple[str, str], Plan] = {}
+        self.selections: list[Selection] = []
+        self.exports: dict[str, tuple[str, Any]] = {}
+        self._by_ref: dict[tuple[str, str], list[Selection]] = {}
+        self._groups: dict[tuple[Any, ...], _Group] | None = None
 
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
         index = cls()
         for stack in assembly.stacks:
-            for name, output in _outputs(stack).items():
+            for output in _outputs(stack).values():
                 export = output.get("Export") if isinstance(output, dict) else None
                 export_name = export.get("Name") if isinstance(export, dict) else None
                 if isinstance(export_name, str):
                     index.exports[export_name] = (stack.name, output.get("Value"))
-                del name
+        found: list[tuple[Stack, str]] = []
         for stack in assembly.stacks:
-            for resource in stack.resources.values():
-                if resource.type == "AWS::Backup::BackupPlan":
-                    plan = _read_plan(stack, resource)
-                    index.plans[(stack.name, resource.logical_id)] = plan
-        for stack in assembly.stacks:
-            for resource in stack.resources.values():
-                if resource.type == "AWS::Backup::BackupSelection":
-                    index.selections.append(index._read_selection(stack, resource))
+            for logical_id, rtype in stack.resource_types():
+                if rtype == "AWS::Backup::BackupPlan":
+                    index.plans[(stack.name, logical_id)] = _read_plan(
+                        stack, stack.resources[logical_id]
+                    )
+                elif rtype == "AWS::Backup::BackupSelection":
+                    found.append((stack, logical_id))
+        # Selections after every plan: a selection names its plan by reference.
+        for stack, logical_id in found:
+            index.selections.append(index._read_selection(stack, stack.resources[logical_id]))
         return index
 
     def plan(self, stack: Stack, logical_id: str) -> Plan | None:
@@ -159,31 +164,27 @@ class BackupIndex:
         tags, tags_known = resource_tags(stack, resource, knowledge)
         plans: dict[int, Plan] = {}
         undecided: list[Selection] = []
-        outcomes: list[tuple[bool | None, list[Selection]]] = []
         for selection in self._by_ref.get((stack.name, resource.logical_id), ()):
-            outcomes.append(
-                (_selects(selection, stack, resource, knowledge, tags, tags_known), [selection])
-            )
-        # Selections that differ only in their plan are judged once.
+            selected = _selects(selection, stack, resource, knowledge, tags, tags_known)
+            if selected is True and selection.plan is not None:
+                plans[id(selection.plan)] = selection.plan
+            elif selected is not False:
+                undecided.append(selection)
+        # Selections that differ only in their plan are judged once per group.
         for group in self._groups.values():
-            outcomes.append(
-                (_selects(group[0], stack, resource, knowledge, tags, tags_known), group)
-            )
-        for selected, selections in outcomes:
-            if selected is False:
-                continue
-            for selection in selections:
-                if selected is True and selection.plan is not None:
-                    plans.setdefault(id(selection.plan), selection.plan)
-                else:
-                    undecided.append(selection)
+            selected = _selects(group.first, stack, resource, knowledge, tags, tags_known)
+            if selected is True:
+                plans.update(group.plans)
+                undecided.extend(group.planless)
+            elif selected is None:
+                undecided.extend(group.members)
         if plans:
             return Coverage(True, tuple(plans.values()))
         return Coverage(None if undecided else False, (), tuple(undecided))
 
     def _prepare(self) -> None:
         by_ref: dict[tuple[str, str], list[Selection]] = {}
-        groups: dict[tuple[Any, ...], list[Selection]] = {}
+        members: dict[tuple[Any, ...], list[Selection]] = {}
         for selection in self.selections:
             refs = selection.resources
             if (
@@ -202,9 +203,17 @@ class BackupIndex:
                 selection.not_resources,
                 selection.unreadable,
             )
-            groups.setdefault(signature, []).append(selection)
+            members.setdefault(signature, []).append(selection)
         self._by_ref = by_ref
-        self._groups = groups
+        self._groups = {
+            signature: _Group(
+                first=group[0],
+                members=tuple(group),
+                plans={id(s.plan): s.plan for s in group if s.plan is not None},
+                planless=tuple(s for s in group if s.plan is None),
+            )
+            for signature, group in members.items()
+        }
 
     # -- reading selections -----------------------------------------------------------
 

@@ -109,14 +109,15 @@ def check(
         for stack_rule in stack_rules:
             for hit in stack_rule.check(ctx):
                 findings.append(_finding(stack_rule.info, hit, stack, None))
-        for resource in stack.resources.values():
-            rtype = resource.type
+        resources = stack.resources
+        for logical_id, rtype in stack.resource_types():
             if rtype not in checked_types:
-                _check_type(rtype, stack, resource)
+                _check_type(rtype, stack, logical_id)
                 checked_types.add(rtype)
             rules = dispatch.get(rtype)
             if rules is None:
                 continue
+            resource = resources[logical_id]
             kind = knowledge.get(rtype)
             holds_data = kind is None or _holds_data(resource, kind)
             for rule in rules:
@@ -146,7 +147,7 @@ def _holds_data(resource: Resource, kind: StatefulType) -> bool:
     return member is None or resource.properties.get(member) is None
 
 
-def _check_type(rtype: str, stack: Stack, resource: Resource) -> None:
+def _check_type(rtype: str, stack: Stack, logical_id: str) -> None:
     if is_known_resource_type(rtype):
         return
     import difflib
@@ -155,7 +156,7 @@ def _check_type(rtype: str, stack: Stack, resource: Resource) -> None:
 
     close = difflib.get_close_matches(rtype, known_resource_types(), n=1)
     raise InputError(
-        f"resource {resource.logical_id!r} has type {rtype!r}, which CloudFormation does not have.",
+        f"resource {logical_id!r} has type {rtype!r}, which CloudFormation does not have.",
         location=stack.template_path,
         fix=f"did you mean {close[0]!r}?" if close else "check the type name.",
         code="unknown-resource-type",

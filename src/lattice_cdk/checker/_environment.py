@@ -10,7 +10,7 @@ strictest) and reported (LAT2902): an unknown environment never passes quietly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
 from .._errors import UnknownEnvironmentError
@@ -22,8 +22,7 @@ ENVIRONMENT_KEY = "lattice:environment"
 _STRICTNESS = {Tier.PROD: 0, Tier.STAGING: 1, Tier.DEV: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class StackEnvironment:
+class StackEnvironment(NamedTuple):
     """A stack's environment and the source that named it.
 
     ``determined`` is False when nothing named it (or named an unknown environment):

@@ -9,8 +9,7 @@ stack once. Rules never build :class:`Finding` records themselves: they return
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .._findings import RuleInfo
 from ..cfn._knowledge import StatefulType
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "ResourceRule", "StackContext", "StackRule"]
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One problem a rule found.
 
     ``cannot_evaluate`` turns it into a LAT2901 finding: the rule met a value it could
@@ -39,8 +37,7 @@ class Hit:
     logical_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StackContext:
+class StackContext(NamedTuple):
     """What every rule may read about the stack being checked."""
 
     stack: Stack
@@ -53,8 +50,7 @@ ResourceCheck = Callable[[Resource, StatefulType | None, StackContext], Iterable
 StackCheck = Callable[[StackContext], Iterable[Hit]]
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRule:
+class ResourceRule(NamedTuple):
     """A rule run on each resource of the types it applies to.
 
     ``types`` names types explicitly; ``stateful`` selects stateful types whose
@@ -65,13 +61,12 @@ class ResourceRule:
 
     info: RuleInfo
     check: ResourceCheck
-    types: frozenset[str] = field(default_factory=frozenset)
+    types: frozenset[str] = frozenset()
     stateful: Callable[[StatefulType], bool] | None = None
     data_holders_only: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class StackRule:
+class StackRule(NamedTuple):
     """A rule run once per stack (stack-level protection)."""
 
     info: RuleInfo
