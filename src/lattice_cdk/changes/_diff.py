@@ -105,7 +105,8 @@ def diff_assemblies(
 
 
 def diff_stacks(old: Stack, new: Stack) -> list[Finding]:
-    """Every destructive change from the ``old`` template to the ``new`` one."""
+    """Every destructive change from the ``old`` template to the ``new`` one, without
+    acknowledgements applied (:func:`diff_assemblies` applies them)."""
     return list(_diff_stacks(old, new))
 
 
@@ -122,16 +123,20 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
     # Logical ids this change replaces (any type), and stateful ones already reported.
     replaced: set[str] = set()
     flagged: set[str] = set()
+    kept: list[str] = []  # stateful logical ids in both templates
     for logical_id, body in old_bodies.items():
         kind = _type(body)
         if kind == _BACKUP_SELECTION:
             selections.append(logical_id)
         other = new_bodies.get(logical_id)
+        is_stateful = stateful_type(kind) is not None
         if other is None:
-            if stateful_type(kind) is not None:
+            if is_stateful:
                 removed.append(old.resources[logical_id])
             continue
-        if body == other and (not changed_params or stateful_type(kind) is None):
+        if is_stateful:
+            kept.append(logical_id)
+        if body == other and (not changed_params or not is_stateful):
             continue
         after = new.resources[logical_id]
         touched.append(after)
@@ -139,7 +144,7 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
             new, old.resources[logical_id], after, changed_params, replaced, flagged
         )
     if replaced:
-        yield from _references_to_replaced(new, old_bodies, replaced, flagged)
+        yield from _references_to_replaced(new, new_bodies, kept, replaced, flagged)
     added = [new.resources[lid] for lid in new_bodies if lid not in old_bodies]
     if removed:
         removed_types = {r.type for r in removed}
@@ -468,17 +473,20 @@ def _changed(
 
 
 def _references_to_replaced(
-    new: Stack, old_bodies: Mapping[str, Any], replaced_ids: set[str], flagged: set[str]
+    new: Stack,
+    new_bodies: Mapping[str, Any],
+    kept: list[str],
+    replaced_ids: set[str],
+    flagged: set[str],
 ) -> Iterator[Finding]:
-    """Stateful resources whose create-only properties refer (Ref, Fn::GetAtt, Fn::Sub)
-    to a resource this change replaces: the referenced value changes, so they may be
-    replaced too, though their own template text did not change."""
-    for logical_id, body in _bodies(new).items():
-        if logical_id in flagged or logical_id not in old_bodies:
+    """Stateful resources (of ``kept``, in both templates) whose create-only properties
+    refer (Ref, Fn::GetAtt, Fn::Sub) to a resource this change replaces: the referenced
+    value changes, so they may be replaced too, though their own text did not change."""
+    for logical_id in kept:
+        if logical_id in flagged:
             continue
+        body = new_bodies[logical_id]
         kind = _type(body)
-        if stateful_type(kind) is None:
-            continue
         info = replacement_info(kind)
         if info is None:
             continue
