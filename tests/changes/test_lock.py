@@ -168,6 +168,11 @@ def test_cli_lock_workflow(tmp_path: Path) -> None:
     )
     assert updated.returncode == 0, updated.stderr
     history = json.loads(lock.read_text())["history"]
+    again = run_lattice(
+        "lock", str(app), "--update", "--reason", "nothing changed at all", "--lock-file", str(lock)
+    )
+    assert "nothing recorded" in again.stdout
+    assert json.loads(lock.read_text())["history"] == history
     assert history[-1]["by"] == "ci"
     assert history[-1]["removed"] == ["App/Table"]
     assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0

@@ -100,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
                 code="lock-reason",
             )
         old = read_lock(lock_file)
+        if not any(lock_changes(old, build_lock(assembly))):
+            # Nothing to accept: a history entry would only be noise in review.
+            write_output(f"{lock_file} is up to date; nothing recorded.", args.output)
+            return EXIT_OK
         new = update_lock(old, assembly, reason=args.reason, by=args.by or _who())
         write_lock(new, lock_file)
         last = new.history[-1]
