@@ -52,21 +52,26 @@ class Plan(NamedTuple):
     rules: tuple[PlanRule, ...]
     #: Set when the plan's rules are not readable (an intrinsic stands for them).
     unreadable: str | None = None
+    #: Cadences its rules run at, most frequent first, plus ``continuous``.
+    tiers: tuple[str, ...] = ()
+    #: Whether a rule copies to another region (None: a destination is unknown).
+    cross_region: bool | None = False
 
-    @property
-    def tiers(self) -> list[str]:
-        found = {r.cadence for r in self.rules if r.cadence}
-        tiers = [c for c in CADENCES if c in found]
-        if any(r.continuous for r in self.rules):
-            tiers.append("continuous")
-        return tiers
 
-    @property
-    def cross_region(self) -> bool | None:
-        copies = [c for r in self.rules for c in r.copies]
-        if True in copies:
-            return True
-        return None if None in copies else False
+def _plan(
+    stack: Stack,
+    logical_id: str,
+    name: str,
+    rules: tuple[PlanRule, ...],
+    unreadable: str | None = None,
+) -> Plan:
+    found = {r.cadence for r in rules if r.cadence}
+    tiers = [c for c in CADENCES if c in found]
+    if any(r.continuous for r in rules):
+        tiers.append("continuous")
+    copies = [c for r in rules for c in r.copies]
+    cross = True if True in copies else None if None in copies else False
+    return Plan(stack, logical_id, name, rules, unreadable, tuple(tiers), cross)
 
 
 class _Target(NamedTuple):
@@ -129,6 +134,7 @@ class BackupIndex:
         self.exports: dict[str, tuple[str, Any]] = {}
         self._by_ref: dict[tuple[str, str], list[Selection]] = {}
         self._groups: dict[tuple[Any, ...], _Group] | None = None
+        self._coverage: dict[tuple[str, str], Coverage] = {}
 
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
@@ -157,9 +163,21 @@ class BackupIndex:
         return self.plans.get((stack.name, logical_id))
 
     def coverage(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
-        """Which plans select ``resource``; None-valued when a selection is undecided."""
+        """Which plans select ``resource``; None-valued when a selection is undecided.
+
+        Remembered per resource: the rule and the report ask the same question.
+        """
+        key = (stack.name, resource.logical_id)
+        known = self._coverage.get(key)
+        if known is not None:
+            return known
         if self._groups is None:
             self._prepare()
+        assert self._groups is not None
+        known = self._coverage[key] = self._compute(stack, resource, knowledge)
+        return known
+
+    def _compute(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
         assert self._groups is not None
         tags, tags_known = resource_tags(stack, resource, knowledge)
         plans: dict[int, Plan] = {}
@@ -520,11 +538,13 @@ def _outputs(stack: Stack) -> Mapping[str, Any]:
 def _read_plan(stack: Stack, resource: Resource) -> Plan:
     body = resource.properties.get("BackupPlan")
     if not isinstance(body, dict):
-        return Plan(stack, resource.logical_id, resource.logical_id, (), "BackupPlan is unreadable")
+        return _plan(
+            stack, resource.logical_id, resource.logical_id, (), "BackupPlan is unreadable"
+        )
     name = body.get("BackupPlanName")
     raw_rules = body.get("BackupPlanRule")
     if not isinstance(raw_rules, list):
-        return Plan(
+        return _plan(
             stack,
             resource.logical_id,
             name if isinstance(name, str) else resource.logical_id,
@@ -532,7 +552,7 @@ def _read_plan(stack: Stack, resource: Resource) -> Plan:
             "BackupPlanRule is not a list",
         )
     rules = tuple(_read_rule(stack, r, i) for i, r in enumerate(raw_rules))
-    return Plan(
+    return _plan(
         stack, resource.logical_id, name if isinstance(name, str) else resource.logical_id, rules
     )
 

@@ -98,9 +98,12 @@ def build_inventory(result: CheckResult) -> list[InventoryRow]:
     rows: list[InventoryRow] = []
     for stack in result.assembly.stacks:
         env = result.environments[stack.name]
-        for resource in stack.resources.values():
-            kind = known.get(resource.type)
-            if kind is None or not _holds_data(resource, kind):
+        for logical_id, rtype in stack.resource_types():
+            kind = known.get(rtype)
+            if kind is None:
+                continue
+            resource = stack.resources[logical_id]
+            if not _holds_data(resource, kind):
                 continue
             rows.append(
                 _row(result, stack, resource, kind, env.environment.name, env.source, by_place)
