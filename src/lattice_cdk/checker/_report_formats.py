@@ -64,6 +64,12 @@ def render_report(
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
 
 
+def _worst_first(rows: Sequence[InventoryRow]) -> list[InventoryRow]:
+    """People read from the top: what is at risk first, then by stack and path."""
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    return sorted(rows, key=lambda r: (order[r.verdict], r.stack, r.construct_path or r.logical_id))
+
+
 def _cell(row: InventoryRow, attr: str) -> str:
     value = getattr(row, attr)
     if attr == "construct_path":
@@ -85,7 +91,7 @@ def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], sourc
     from .._cli._common import render_table
 
     headers = [h for h, _ in _COLUMNS]
-    table = render_table(headers, [[_cell(r, a) for _, a in _COLUMNS] for r in rows])
+    table = render_table(headers, [[_cell(r, a) for _, a in _COLUMNS] for r in _worst_first(rows)])
     lines = [f"lattice report: {source}", "", table, "", *_totals_lines(totals)]
     if not rows:
         lines.insert(2, "No stateful resources.")
@@ -101,7 +107,7 @@ def _markdown(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], s
     lines += [f"- {line}" for line in _totals_lines(totals)]
     lines += ["", "| " + " | ".join(h for h, _ in _COLUMNS) + " |"]
     lines.append("|" + "---|" * len(_COLUMNS))
-    for row in rows:
+    for row in _worst_first(rows):
         cells = [_md(_cell(row, a)) for _, a in _COLUMNS]
         cells[1] = f"`{cells[1]}`"
         lines.append("| " + " | ".join(cells) + " |")
@@ -158,10 +164,25 @@ _COLOURS = {
 }
 
 
+_STATE_CLASSES = {
+    "off": "off",
+    "none": "off",
+    "Delete": "off",
+    "Delete (default)": "off",
+    "on": "on",
+    "covered": "on",
+    "yes": "on",
+    "Retain": "on",
+    "RetainExceptOnCreate": "on",
+    "Snapshot": "on",
+    "Snapshot (default)": "on",
+    "unknown": "unk",
+    "intrinsic": "unk",
+}
+
+
 def _state_class(value: str) -> str:
-    return {"off": "off", "none": "off", "on": "on", "covered": "on", "yes": "on"}.get(
-        value, "unk" if value == "unknown" else ""
-    )
+    return _STATE_CLASSES.get(value, "")
 
 
 def _html(
@@ -187,9 +208,13 @@ def _html(
             f'<div class="bar">{bar}</div></div>'
         )
     body_rows = []
-    for row in rows:
+    # The verdict leads, so it stays in view on a narrow screen.
+    columns = [c for c in _COLUMNS if c[1] == "verdict"] + [
+        c for c in _COLUMNS if c[1] != "verdict"
+    ]
+    for row in _worst_first(rows):
         cells = []
-        for _, attr in _COLUMNS:
+        for _, attr in columns:
             text = _cell(row, attr)
             if attr == "verdict":
                 cls = "v v-" + row.verdict.replace(" ", "-")
@@ -205,7 +230,7 @@ def _html(
         body_rows.append(f'<tr data-verdict="{e(row.verdict)}">' + "".join(cells) + "</tr>")
     sources = sorted({f"{s['environment']} ({s['source']})" for s in stacks})
     options = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in VERDICTS)
-    head = "".join(f"<th>{e(h)}</th>" for h, _ in _COLUMNS)
+    head = "".join(f"<th>{e(h)}</th>" for h, _ in columns)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
