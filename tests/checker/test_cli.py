@@ -278,3 +278,28 @@ def test_progress_is_for_terminals_only(monkeypatch: pytest.MonkeyPatch) -> None
     quiet = _check_cmd._Progress(5)
     quiet(5, 5)  # short runs stay silent
     assert not quiet.shown
+
+
+LEAN_PROBE = """
+import json, sys
+from lattice_cdk._cli import main
+main(["check", sys.argv[1], "--output", "/dev/null"])
+main(["report", sys.argv[1], "--output", "/dev/null"])
+heavy = {"jsii", "aws_cdk", "constructs", "yaml", "cfnlint", "boto3", "rich", "tomllib"}
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
+"""
+
+
+def test_check_and_report_load_nothing_heavy_for_json_input() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", LEAN_PROBE, str(PASSING_ASSEMBLY)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd="/",
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
