@@ -17,7 +17,7 @@ from typing import Any
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding, RuleInfo
-from ..cfn import Assembly, Resource, Stack, stateful_type
+from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from . import _rules as R
 from ._schemas import (
@@ -124,12 +124,13 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
     replaced: set[str] = set()
     flagged: set[str] = set()
     kept: list[str] = []  # stateful logical ids in both templates
+    stateful = stateful_types()  # one lookup table for the hot loop below
     for logical_id, body in old_bodies.items():
-        kind = _type(body)
+        kind = body["Type"]  # the loader guarantees a "Type" string
         if kind == _BACKUP_SELECTION:
             selections.append(logical_id)
         other = new_bodies.get(logical_id)
-        is_stateful = stateful_type(kind) is not None
+        is_stateful = kind in stateful
         if other is None:
             if is_stateful:
                 removed.append(old.resources[logical_id])
@@ -145,10 +146,13 @@ def _diff_stacks(old: Stack, new: Stack) -> Iterator[Finding]:
         )
     if replaced:
         yield from _references_to_replaced(new, new_bodies, kept, replaced, flagged)
-    added = [new.resources[lid] for lid in new_bodies if lid not in old_bodies]
     if removed:
         removed_types = {r.type for r in removed}
-        candidates = [r for r in added if r.type in removed_types]
+        candidates = [
+            new.resources[lid]
+            for lid, body in new_bodies.items()
+            if lid not in old_bodies and body["Type"] in removed_types
+        ]
         renames = dict(rename_candidates(removed, candidates))
         for resource in removed:
             target = renames.get(resource.logical_id)
