@@ -95,8 +95,13 @@ def build(resources: int) -> cdk.App:
 
 def protect(app: cdk.App) -> None:
     """The guard, and the validation plugin when the checker provides one."""
+    from lattice_cdk.cdk import BackupManager
     from lattice_cdk.cdk._guard import StatefulnessGuard
 
+    # Prod expects a cross-region copy: give the manager the guard enrols into (the
+    # first stack's) a DR region, as a real prod app would.
+    first = next(c for c in app.node.children if isinstance(c, cdk.Stack))
+    BackupManager(first, "LatticeBackup", environment="prod", dr_region="us-west-2")
     StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
     try:
         from lattice_cdk.cdk._plugin import LatticeValidationPlugin  # type: ignore[import-not-found]

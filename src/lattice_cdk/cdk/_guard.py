@@ -436,7 +436,9 @@ class StatefulnessGuard:
             return False  # an instance of a DB cluster: the cluster holds the data
         for check in self._checks_for(known):
             if _read(resource, check.path) is None:
-                resource.add_property_override(check.path, _on_value(check))
+                # jsii.invoke is what add_property_override calls, minus its run-time
+                # type check of the arguments (ours are a str and a JSON scalar).
+                jsii.invoke(resource, "addPropertyOverride", [check.path, _on_value(check)])
         if not (self.enrol_backups and self.policy.enable_backups and known.aws_backup):
             return False
         if member is not None:
