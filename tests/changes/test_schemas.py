@@ -151,3 +151,9 @@ def test_the_same_number_in_another_spelling_is_not_a_change(
         _stack("s", resource_type, _nest(path, str(value))),
     )
     assert [f for f in findings if f.rule_id in ("LAT1604", "LAT2605")] == []
+
+
+def test_a_yaml_date_equals_its_iso_text() -> None:
+    import datetime as dt
+
+    assert compare_values(dt.date(2024, 1, 31), "2024-01-31") is Comparison.SAME

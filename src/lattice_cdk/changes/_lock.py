@@ -192,7 +192,8 @@ def update_lock(
 
 def write_lock(lock: Lock, path: str | Path) -> None:
     """Write ``lock`` to ``path`` (sorted, indented, ending in a newline)."""
-    text = json.dumps(lock.to_dict(), indent=2, sort_keys=False, ensure_ascii=False)
+    # default=str: a YAML template may hold dates; they are compared as ISO text.
+    text = json.dumps(lock.to_dict(), indent=2, ensure_ascii=False, default=str)
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 

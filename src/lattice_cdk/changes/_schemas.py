@@ -13,6 +13,7 @@ type, and only for the types that changed.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from collections.abc import Mapping
@@ -256,6 +257,8 @@ def _scalar(value: Any, kind: Any, fold: bool) -> Any:
     # value for a number; true and "true" for a boolean.
     if isinstance(value, bool):
         text = "true" if value else "false"
+    elif isinstance(value, _dt.date):  # YAML reads an unquoted 2024-01-31 as a date
+        text = value.isoformat()
     elif isinstance(value, int | float):
         text = str(int(value)) if float(value).is_integer() else repr(float(value))
     elif isinstance(value, str):
