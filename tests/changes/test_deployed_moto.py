@@ -200,3 +200,51 @@ def test_a_yaml_deployed_template_is_read(aws_env: str, tmp_path: Path) -> None:
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["rule_id"] == "LAT2605"
     assert "cannot be evaluated" in finding["message"]
+
+
+def _table(logical_id: str, *, topic: bool = False) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    resources: dict[str, Any] = {logical_id: {"Type": "AWS::DynamoDB::Table", "Properties": props}}
+    if topic:
+        resources["Alerts"] = {"Type": "AWS::SNS::Topic"}
+    return {"Resources": resources}
+
+
+def test_what_diff_predicts_is_what_cloudformation_does(aws_env: str, tmp_path: Path) -> None:
+    # moto as the independent judge: an added resource keeps the data, a changed
+    # logical id loses it, as lattice diff says before each update. (moto cannot update
+    # a table's own properties in place, so the safe change is an added topic.)
+    cfn = boto3.client("cloudformation", endpoint_url=aws_env, region_name="us-east-1")
+    ddb = boto3.client("dynamodb", endpoint_url=aws_env, region_name="us-east-1")
+    cfn.create_stack(StackName="LatticeJudge", TemplateBody=json.dumps(_table("Orders")))
+
+    def physical(logical_id: str) -> str:
+        detail = cfn.describe_stack_resource(StackName="LatticeJudge", LogicalResourceId=logical_id)
+        return str(detail["StackResourceDetail"]["PhysicalResourceId"])
+
+    table = physical("Orders")
+    ddb.put_item(TableName=table, Item={"pk": {"S": "order-1"}})
+
+    def diff_then_update(template: dict[str, Any]) -> dict[str, Any]:
+        path = tmp_path / "LatticeJudge.template.json"
+        path.write_text(json.dumps(template))
+        result = run_lattice("diff", "--deployed", "LatticeJudge", str(path), "--format", "json")
+        cfn.update_stack(StackName="LatticeJudge", TemplateBody=json.dumps(template))
+        return {"code": result.returncode, **json.loads(result.stdout)}
+
+    safe = diff_then_update(_table("Orders", topic=True))
+    assert (safe["code"], safe["findings"]) == (0, [])
+    assert ddb.scan(TableName=table)["Count"] == 1  # the data survived
+
+    refactor = diff_then_update(_table("StorageOrders"))
+    assert refactor["code"] == 2
+    (finding,) = refactor["findings"]
+    assert (finding["rule_id"], finding["logical_id"]) == ("LAT1603", "Orders")
+    assert "StorageOrders" in finding["message"]
+    assert "deleted with its data" in finding["message"]
+    assert table not in ddb.list_tables()["TableNames"]  # ...and it was
+    assert ddb.scan(TableName=physical("StorageOrders"))["Count"] == 0
