@@ -443,6 +443,20 @@ def test_stages_and_nested_stacks_are_guarded() -> None:
     assert table["Properties"]["DeletionProtectionEnabled"] is True
 
 
+def test_destroy_inside_a_stage_fails_and_generic_resources_are_covered_by_type() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(cdk.Stage(app, "Beta"), "Service")
+    s3.Bucket(stack, "Danger", removal_policy=cdk.RemovalPolicy.DESTROY)
+    generic = cdk.CfnResource(stack, "Generic", type="AWS::DynamoDB::Table")
+    StatefulnessGuard.apply(app, environment="staging")
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    report = (Path(app.outdir) / "validation-report.json").read_text(encoding="utf-8")
+    assert "Beta/Service/Danger/Resource" in report
+    # Decided by type alone (no Python class to read), in aws-cdk-lib's own aspect.
+    assert generic.cfn_options.deletion_policy == cdk.CfnDeletionPolicy.RETAIN
+
+
 def test_a_stage_created_after_apply_fails_the_synth() -> None:
     app = cdk.App()
     StatefulnessGuard.apply(app, environment="prod")
