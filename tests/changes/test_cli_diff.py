@@ -63,6 +63,7 @@ def test_markdown_is_a_pull_request_comment(tmp_path: Path) -> None:
     result = run_lattice("diff", *_case("stack_removed"), "--format", "markdown", "-o", str(out))
     assert result.returncode == 6
     text = out.read_text()
+    assert "- stacks: 1 compared, 1 removed, 0 added" in text
     assert text.startswith("### ❌ Lattice diff")
     assert "| `LAT1606` | error |" in text
 

@@ -122,7 +122,8 @@ def test_deployed_all_skips_stacks_not_deployed_yet(aws_env: str, tmp_path: Path
     result = run_lattice("diff", "--deployed-all", str(tmp_path), "--format", "json")
     assert result.returncode == 4, result.stderr
     report = json.loads(result.stdout)
-    assert report["not deployed yet"] == "BrandNew"
+    assert report["not_deployed"] == "BrandNew"
+    assert report["stacks"] == "1 compared, 0 removed, 0 added"
     assert [f["rule_id"] for f in report["findings"]] == ["LAT2610"]
 
 

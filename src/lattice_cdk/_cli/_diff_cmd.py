@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
-    from ..changes import RULES, diff_assemblies
+    from ..changes import RULES, diff_assemblies, match_stacks
 
     deployed = args.deployed is not None or args.deployed_all
     expected = 1 if deployed else 2
@@ -119,12 +119,16 @@ def _run(args: argparse.Namespace) -> int:
             old, missing = deployed_assembly(client, [s.name for s in top])
             new = Assembly(source=new.source, stacks=tuple(s for s in top if s.name not in missing))
             if missing:
-                extra["not deployed yet"] = ", ".join(missing)
+                extra["not_deployed"] = ", ".join(missing)
         source = f"deployed -> {new.source}"
     from .._config import load_config
 
     config = load_config(path=args.config)
     findings = diff_assemblies(old, new, acknowledgements=config.acknowledgements)
+    pairs, gone = match_stacks(old, new)
+    matched = {p.new.name for p in pairs}
+    added = [s.name for s in new.stacks if s.name not in matched]
+    extra["stacks"] = f"{len(pairs)} compared, {len(gone)} removed, {len(added)} added"
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )
