@@ -407,13 +407,17 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
 
 
 def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource | None:
-    best: tuple[float, str] | None = None
-    chosen: Resource | None = None
+    """The unlocked resource of the entry's type that most likely took its place: the
+    share of locked replacement values it repeats, plus one when its construct id (the
+    last part of the CDK path) is the locked one. Ties go to the first in the template."""
     info = replacement_info(entry.type)
+    locked_id = construct_id(entry.construct_path)
+    best_score = -1.0
+    chosen: Resource | None = None
     for resource in candidates:
         if resource.type != entry.type:
             continue
-        score = 0.0
+        score = 1.0
         if info is not None and info.paths:
             same = sum(
                 info.compare(p, entry.properties.get("/".join(p)), get_path(resource.properties, p))
@@ -421,14 +425,10 @@ def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource
                 for p in info.paths
             )
             score = same / len(info.paths)
-        else:
-            score = 1.0
-        locked_id = construct_id(entry.construct_path)
         if locked_id is not None and locked_id == construct_id(resource.construct_path):
             score += 1.0
-        key = (score, resource.logical_id)
-        if best is None or key[0] > best[0]:
-            best, chosen = key, resource
+        if score > best_score:
+            best_score, chosen = score, resource
     return chosen
 
 
