@@ -219,3 +219,15 @@ def test_any_locked_values_round_trip_and_match_their_template(
     write_lock(lock, path)
     assert read_lock(path) == lock
     assert lock_findings(assembly, read_lock(path)) == []
+
+
+def test_the_lock_runs_inside_the_checker_engine(tmp_path: Path) -> None:
+    from lattice_cdk.changes import lock_check
+    from lattice_cdk.checker import check
+
+    lock = build_lock(load(_write(tmp_path / "old", TEMPLATE)))
+    new = load(_write(tmp_path / "new", _changed(lambda r: r.pop("Table"))))
+    result = check(new, environment="dev", extra_checks=[lock_check(lock)])
+    assert [(f.rule_id, f.logical_id) for f in result.findings if f.rule_id[4] == "7"] == [
+        ("LAT1701", "Table")
+    ]

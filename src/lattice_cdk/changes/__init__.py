@@ -7,6 +7,7 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
     diff_assemblies(old, new)          removed / renamed / replaced / weakened (LATx6xx)
     build_lock(assembly)               the stateful lock; write_lock / read_lock
     lock_findings(assembly, lock)      what breaks the lock (LATx7xx)
+    lock_check(lock)                   the same, as an extra check for lattice check
     update_lock(lock, assembly, ...)   re-take it on purpose, with who / why / when
     stack_policies(assembly)           CloudFormation stack policies per stack
 """
@@ -20,6 +21,7 @@ from ._lock import (
     LockUpdate,
     build_lock,
     lock_changes,
+    lock_check,
     lock_findings,
     read_lock,
     update_lock,
@@ -49,6 +51,7 @@ __all__ = [
     "diff_stacks",
     "fetch_deployed",
     "lock_changes",
+    "lock_check",
     "lock_findings",
     "match_stacks",
     "read_lock",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ __all__ = [
     "LockUpdate",
     "build_lock",
     "lock_changes",
+    "lock_check",
     "lock_findings",
     "read_lock",
     "update_lock",
@@ -267,12 +268,27 @@ def lock_findings(
 
     A locked stack missing from ``assembly`` counts as removed: the lock fails closed.
     Findings are acknowledged as ``lattice check`` acknowledges them (resource Metadata,
-    CDK acknowledgements, ``acknowledgements`` from the config; default: none).
+    CDK acknowledgements, ``acknowledgements`` from the config; default: none). Inside
+    ``lattice check``, which acknowledges every finding itself, use :func:`lock_check`.
     """
     from ..checker._acks import apply_acknowledgements
 
     findings = list(_lock_findings(assembly, lock, report_unlocked=report_unlocked))
     return apply_acknowledgements(findings, assembly, config=acknowledgements)
+
+
+def lock_check(
+    lock: Lock, *, report_unlocked: bool = True
+) -> Callable[[Assembly], Iterable[Finding]]:
+    """The lock as an extra check for the checker's engine
+    (``check(assembly, extra_checks=[lock_check(read_lock(path))])``): the same
+    findings as :func:`lock_findings`, not yet acknowledged, since the engine
+    acknowledges every finding once."""
+
+    def run(assembly: Assembly) -> Iterable[Finding]:
+        return _lock_findings(assembly, lock, report_unlocked=report_unlocked)
+
+    return run
 
 
 def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> Iterator[Finding]:
