@@ -24,7 +24,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: tools $(STAMP)
+# The CDK CLI (npx aws-cdk synth), local to the project.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+setup: tools $(STAMP) node_modules/.installed
 
 demo: setup
 	$(BIN)/python examples/demo.py out/demo
