@@ -161,8 +161,10 @@ class StatefulnessGuard:
     * **stacks**: termination protection on prod root stacks, and template Metadata
       ``lattice:environment`` (what the checker reads) on every stack.
     * with ``enrol_backups=True`` where backups are on (prod, staging): every resource
-      AWS Backup supports is tagged ``lattice:backup=true`` and its root stack's
-      :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>` selects that tag.
+      AWS Backup supports is tagged ``lattice:backup=true``, and the
+      :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>` of the first stack of
+      each account/region selects that tag (a tag selection covers the whole account
+      and region: one per stack would back every resource up once per stack).
 
     A failure is acknowledged per resource with :meth:`acknowledge` (a reason in the
     template's Metadata) or with CDK's ``Validations.of(x).acknowledge`` (rule
@@ -223,8 +225,8 @@ class StatefulnessGuard:
         :param policy: a ready policy instead of ``environment``. Default: the
             environment's policy.
         :param enrol_backups: tag every resource AWS Backup supports
-            ``lattice:backup=true`` and select that tag in each root stack's
-            ``BackupManager``. Default: False.
+            ``lattice:backup=true`` and select that tag in the ``BackupManager`` of the
+            first stack of each account/region. Default: False.
         :param termination_protection: termination protection on the root stacks it
             guards. Default: the policy's (on in prod, off elsewhere).
         :param fail_synth: fail the synth on an explicit DESTROY, deletion protection
