@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+
+from .helpers import run_lattice
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -24,3 +27,7 @@ def test_quickstart_python_blocks_run(tmp_path: Path, monkeypatch: pytest.Monkey
     namespace: dict[str, object] = {"__name__": "__quickstart__"}
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)
+    # The quickstart app is what the README says: lattice finds nothing to fix in it.
+    checked = run_lattice("check", str(tmp_path / "cdk.out"), "--format", "json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["findings"] == []
