@@ -8,6 +8,7 @@ nothing is skipped silently except files in a plain folder that are not template
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,18 @@ _ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
 
 def load(path: str | Path) -> Assembly:
     """Load every stack at ``path``: a template file, a folder, or a cloud assembly."""
+    # Parsed templates are acyclic and all stay alive: the cyclic GC would only rescan
+    # a growing heap on every allocation burst (loading got superlinear in size).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(path: str | Path) -> Assembly:
     root = Path(path)
     if not root.exists():
         raise InputError(

@@ -95,31 +95,63 @@ class Selection(NamedTuple):
     unreadable: str | None = None
 
 
+class _PlanSet(NamedTuple):
+    """Plans that select the same resources, with their tiers and copies summed up once."""
+
+    plans: tuple[Plan, ...]
+    tiers: frozenset[str]
+    cross_region: bool | None
+
+
+def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
+    flags = [p.cross_region for p in plans]
+    cross = True if True in flags else None if None in flags else False
+    return _PlanSet(plans, frozenset(t for p in plans for t in p.tiers), cross)
+
+
 class _Group(NamedTuple):
     """Selections with the same resources and conditions (one per stack, say)."""
 
     first: Selection
     members: tuple[Selection, ...]
-    plans: dict[int, Plan]
+    plan_set: _PlanSet
     planless: tuple[Selection, ...]
 
 
-class Coverage(NamedTuple):
-    """Whether a resource is in some backup selection: True, False or None (unknown)."""
+class Coverage:
+    """Whether a resource is in some backup selection: True, False or None (unknown).
 
-    covered: bool | None
-    plans: tuple[Plan, ...] = ()
-    #: Selections that may or may not select it (what made ``covered`` None).
-    undecided: tuple[Selection, ...] = ()
+    Tag selections are often one per stack, each selecting every tagged resource of the
+    account; a coverage keeps the groups of plans rather than listing them, so checking
+    stays linear in resources and only the report pays for the names.
+    """
+
+    __slots__ = ("_sources", "covered", "undecided")
+
+    def __init__(
+        self,
+        covered: bool | None,
+        sources: tuple[_PlanSet, ...] = (),
+        undecided: tuple[Selection, ...] = (),
+    ) -> None:
+        self.covered = covered
+        self._sources = sources
+        #: Selections that may or may not select it (what made ``covered`` None).
+        self.undecided = undecided
+
+    @property
+    def plans(self) -> tuple[Plan, ...]:
+        unique = {id(p): p for source in self._sources for p in source.plans}
+        return tuple(unique.values())
 
     @property
     def tiers(self) -> list[str]:
-        found = {t for p in self.plans for t in p.tiers}
+        found = frozenset().union(*(source.tiers for source in self._sources))
         return [t for t in (*CADENCES, "continuous") if t in found]
 
     @property
     def cross_region(self) -> bool | None:
-        flags = [p.cross_region for p in self.plans]
+        flags = [source.cross_region for source in self._sources]
         if True in flags:
             return True
         return None if None in flags else False
@@ -135,6 +167,7 @@ class BackupIndex:
         self._by_ref: dict[tuple[str, str], list[Selection]] = {}
         self._groups: dict[tuple[Any, ...], _Group] | None = None
         self._coverage: dict[tuple[str, str], Coverage] = {}
+        self._singles: dict[int, _PlanSet] = {}
 
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
@@ -180,25 +213,32 @@ class BackupIndex:
     def _compute(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
         assert self._groups is not None
         tags, tags_known = resource_tags(stack, resource, knowledge)
-        plans: dict[int, Plan] = {}
+        sources: list[_PlanSet] = []
         undecided: list[Selection] = []
         for selection in self._by_ref.get((stack.name, resource.logical_id), ()):
             selected = _selects(selection, stack, resource, knowledge, tags, tags_known)
             if selected is True and selection.plan is not None:
-                plans[id(selection.plan)] = selection.plan
+                sources.append(self._single(selection.plan))
             elif selected is not False:
                 undecided.append(selection)
         # Selections that differ only in their plan are judged once per group.
         for group in self._groups.values():
             selected = _selects(group.first, stack, resource, knowledge, tags, tags_known)
-            if selected is True:
-                plans.update(group.plans)
+            if selected is True and group.plan_set.plans:
+                sources.append(group.plan_set)
+            elif selected is True:
                 undecided.extend(group.planless)
             elif selected is None:
                 undecided.extend(group.members)
-        if plans:
-            return Coverage(True, tuple(plans.values()))
+        if sources:
+            return Coverage(True, tuple(sources))
         return Coverage(None if undecided else False, (), tuple(undecided))
+
+    def _single(self, plan: Plan) -> _PlanSet:
+        found = self._singles.get(id(plan))
+        if found is None:
+            found = self._singles[id(plan)] = _plan_set((plan,))
+        return found
 
     def _prepare(self) -> None:
         by_ref: dict[tuple[str, str], list[Selection]] = {}
@@ -227,7 +267,9 @@ class BackupIndex:
             signature: _Group(
                 first=group[0],
                 members=tuple(group),
-                plans={id(s.plan): s.plan for s in group if s.plan is not None},
+                plan_set=_plan_set(
+                    tuple({id(s.plan): s.plan for s in group if s.plan is not None}.values())
+                ),
                 planless=tuple(s for s in group if s.plan is None),
             )
             for signature, group in members.items()

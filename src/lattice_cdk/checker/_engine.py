@@ -7,6 +7,7 @@ from the registry), so stateless resources cost one dictionary lookup each.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -78,7 +79,33 @@ def check(
     ``progress(done, total)`` is called after each stack. Raises
     :class:`~lattice_cdk.InputError` for a resource type CloudFormation does not have.
     """
-    config = config or LatticeConfig()
+    enabled = gc.isenabled()
+    gc.disable()  # many small acyclic records; see cfn.load
+    try:
+        return _check(
+            assembly,
+            environment=environment,
+            config=config or LatticeConfig(),
+            registry=registry,
+            today=today,
+            extra_checks=extra_checks,
+            progress=progress,
+        )
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(
+    assembly: Assembly,
+    *,
+    environment: str | None,
+    config: LatticeConfig,
+    registry: EnvironmentRegistry | None,
+    today: dt.date | None,
+    extra_checks: Sequence[ExtraCheck],
+    progress: Callable[[int, int], None] | None,
+) -> CheckResult:
     if registry is None:
         registry = EnvironmentRegistry()
         registry.register_all(config.environments)

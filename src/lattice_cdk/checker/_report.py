@@ -133,7 +133,7 @@ def _row(
         backup = {True: "covered", False: "none", None: "unknown"}[coverage.covered]
         plans = tuple(p.name for p in coverage.plans)
         tiers = tuple(coverage.tiers)
-        cross = coverage.cross_region if coverage.plans else False
+        cross = coverage.cross_region if coverage.covered else False
         cross_region = "unknown" if cross is None else "yes" if cross else "no"
     else:
         backup, plans, tiers, cross_region = "n/a", (), (), "n/a"
