@@ -235,6 +235,27 @@ def test_logical_ids_never_change(synthesized: dict[str, dict[str, Any]]) -> Non
         assert all(logical_id.startswith("LatticeBackup") for logical_id in added), added
 
 
+def test_apply_before_the_stacks_exist_guards_them_too() -> None:
+    app = cdk.App()
+    StatefulnessGuard.apply(app, environment="prod")  # the one line, at the top
+    stack = cdk.Stack(app, "Later")
+    dynamodb.Table(stack, "Orders", partition_key=PARTITION_KEY)
+    s3.CfnBucket(stack, "Raw")
+    t = app.synth().get_stack_by_name("Later").template
+    table = next(iter(by_type(t, "AWS::DynamoDB::Table").values()))
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    assert t["Resources"]["Raw"]["DeletionPolicy"] == "Retain"
+
+
+def test_fail_synth_off_leaves_judging_to_the_plugin() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Prod")
+    s3.Bucket(stack, "Danger", removal_policy=cdk.RemovalPolicy.DESTROY)
+    StatefulnessGuard.apply(app, environment="prod", fail_synth=False)
+    bucket = next(iter(by_type(app.synth().get_stack_by_name("Prod").template, "AWS::S3::Bucket")))
+    assert bucket.startswith("Danger")
+
+
 def test_applying_twice_is_a_no_op() -> None:
     app, _, _ = plain_app()
     first = StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
