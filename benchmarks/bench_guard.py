@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 APP = Path(__file__).with_name("guard_app.py")
 TARGET_PERCENT = 15.0
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             times[name].append(seconds)
             cpu[name].append(cpu_seconds)
             counts[name] = count
-    figures = {
+    figures: dict[str, dict[str, Any]] = {
         name: {
             "min": min(values),
             "median": statistics.median(values),
