@@ -72,6 +72,7 @@ def test_environment_sources_in_order(tmp_path: Path) -> None:
                 }
             ),
             "Config": _template({"Q": _queue()}),
+            "Construct": _template({"Q": _queue(Metadata={"lattice": {"environment": "staging"}})}),
         },
         Tagged={"tags": {"lattice:environment": "production"}},
     )
@@ -82,6 +83,7 @@ def test_environment_sources_in_order(tmp_path: Path) -> None:
         "Meta": ("staging", "template metadata"),
         "Resources": ("prod", "resource tags (mixed: dev, prod; the strictest)"),
         "Config": ("staging", "config"),
+        "Construct": ("staging", "resource tags"),
     }
     flagged = check(load(root), environment="dev")
     assert {e.source for e in flagged.environments.values()} == {"--environment"}

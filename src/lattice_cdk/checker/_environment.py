@@ -2,8 +2,8 @@
 
 In order: the ``--environment`` flag; the stack's ``lattice:environment`` tag in the
 assembly manifest; the template's ``lattice:environment`` metadata; the
-``lattice:environment`` tags Lattice constructs put on resources; a nested stack's
-parent; the project configuration. A stack none of them names is checked as prod (the
+``lattice:environment`` tags (or ``lattice`` resource metadata) Lattice constructs put on
+resources; a nested stack's parent; the project configuration. A stack none of them names is checked as prod (the
 strictest) and reported (LAT2902): an unknown environment never passes quietly.
 """
 
@@ -19,6 +19,8 @@ from ..cfn._model import Assembly, Stack
 __all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
 
 ENVIRONMENT_KEY = "lattice:environment"
+#: Resource Metadata key where Lattice constructs record their view of a resource.
+CONSTRUCT_METADATA_KEY = "lattice"
 _STRICTNESS = {Tier.PROD: 0, Tier.STAGING: 1, Tier.DEV: 2}
 
 
@@ -114,6 +116,10 @@ def _resource_tag_environments(
     values: set[str] = set()
     for resource in stack.resources.values():
         value = resource.tag(ENVIRONMENT_KEY)
+        if not isinstance(value, str):
+            # Lattice constructs also record their view in resource Metadata "lattice".
+            view = resource.metadata.get(CONSTRUCT_METADATA_KEY)
+            value = view.get("environment") if isinstance(view, dict) else None
         if isinstance(value, str):
             values.add(value)
     if not values:
