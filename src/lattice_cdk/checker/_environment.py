@@ -3,8 +3,9 @@
 In order: the ``--environment`` flag; the stack's ``lattice:environment`` tag in the
 assembly manifest; the template's ``lattice:environment`` metadata; the
 ``lattice:environment`` tags (or ``lattice`` resource metadata) Lattice constructs put on
-resources; a nested stack's parent; the project configuration. A stack none of them names is checked as prod (the
-strictest) and reported (LAT2902): an unknown environment never passes quietly.
+resources; a nested stack's parent; the project configuration. A stack none of them
+names is checked as prod (the strictest) and reported (LAT2902): an unknown environment
+never passes quietly.
 """
 
 from __future__ import annotations
