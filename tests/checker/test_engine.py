@@ -83,7 +83,7 @@ def test_environment_sources_in_order(tmp_path: Path) -> None:
         "Meta": ("staging", "template metadata"),
         "Resources": ("prod", "resource tags (mixed: dev, prod; the strictest)"),
         "Config": ("staging", "config"),
-        "Construct": ("staging", "resource tags"),
+        "Construct": ("staging", "resource metadata"),
     }
     flagged = check(load(root), environment="dev")
     assert {e.source for e in flagged.environments.values()} == {"--environment"}

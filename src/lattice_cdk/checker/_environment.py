@@ -115,14 +115,18 @@ def _resource_tag_environments(
     stack: Stack, registry: EnvironmentRegistry
 ) -> StackEnvironment | None:
     values: set[str] = set()
+    kinds: set[str] = set()
     for resource in stack.resources.values():
         value = resource.tag(ENVIRONMENT_KEY)
+        kind = "tags"
         if not isinstance(value, str):
             # Lattice constructs also record their view in resource Metadata "lattice".
             view = resource.metadata.get(CONSTRUCT_METADATA_KEY)
             value = view.get("environment") if isinstance(view, dict) else None
+            kind = "metadata"
         if isinstance(value, str):
             values.add(value)
+            kinds.add(kind)
     if not values:
         return None
     resolved: list[ResolvedEnvironment] = []
@@ -131,11 +135,11 @@ def _resource_tag_environments(
             resolved.append(registry.resolve(value))
         except UnknownEnvironmentError:
             return _undetermined(
-                stack, f"resource tags name {value!r}, which is not a known environment"
+                stack, f"resource tags or metadata name {value!r}, not a known environment"
             )
     # Mixed tags: hold the stack to the strictest of them.
     strictest = min(resolved, key=lambda r: _STRICTNESS[r.tier])
-    source = "resource tags"
+    source = "resource " + " and ".join(sorted(kinds))
     if len({r.name for r in resolved}) > 1:
         source += " (mixed: " + ", ".join(sorted({r.name for r in resolved})) + "; the strictest)"
     return StackEnvironment(stack.label, strictest, source)
