@@ -384,6 +384,36 @@ def test_deletion_protection_turned_off_fails_in_prod_only() -> None:
             assert next(iter(table.values()))["Properties"]["DeletionProtectionEnabled"] is False
 
 
+def table_v2_app(env: str) -> cdk.App:
+    app = cdk.App()
+    region = cdk.Environment(account="111122223333", region="us-east-1")
+    stack = cdk.Stack(app, "Global", env=region)
+    dynamodb.TableV2(
+        stack,
+        "Orders",
+        partition_key=PARTITION_KEY,
+        replicas=[dynamodb.ReplicaTableProps(region="eu-west-1", deletion_protection=False)],
+    )
+    StatefulnessGuard.apply(app, environment=env)
+    return app
+
+
+def test_table_v2_replicas_are_filled_one_by_one() -> None:
+    # Replicas are rendered lazily by TableV2: the guard resolves the list, fills each
+    # replica that sets nothing, and keeps the explicit False on eu-west-1.
+    t = table_v2_app("staging").synth().get_stack_by_name("Global").template
+    table = next(iter(by_type(t, "AWS::DynamoDB::GlobalTable").values()))
+    replicas = {r["Region"]: r for r in table["Properties"]["Replicas"]}
+    assert replicas["eu-west-1"]["DeletionProtectionEnabled"] is False
+    for replica in replicas.values():
+        assert replica["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    app = table_v2_app("prod")
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    report = (Path(app.outdir) / "validation-report.json").read_text(encoding="utf-8")
+    assert "Replicas.*.DeletionProtectionEnabled=false" in report
+
+
 def test_explicit_choices_are_kept() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "Kept")
@@ -553,10 +583,20 @@ def test_check_template_judges_only_what_it_can_see() -> None:
                 "Properties": {"DeletionProtection": False},
             },
             "Topic": {"Type": "AWS::SNS::Topic", "DeletionPolicy": "Delete"},
+            "Global": {
+                "Type": "AWS::DynamoDB::GlobalTable",
+                "DeletionPolicy": "Retain",
+                "Properties": {
+                    "Replicas": [
+                        {"Region": "a"},
+                        {"Region": "b", "DeletionProtectionEnabled": False},
+                    ]
+                },
+            },
         }
     }
     found = {(p.rule_id, p.logical_id) for p in check_template(template_, prod)}
-    assert found == {("LAT1001", "Gone"), ("LAT1101", "Off")}
+    assert found == {("LAT1001", "Gone"), ("LAT1101", "Off"), ("LAT1101", "Global")}
     dev = create_statefulness_policy(environment="dev")
     assert check_template(template_, dev) == []
 

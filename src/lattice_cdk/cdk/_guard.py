@@ -437,10 +437,10 @@ class StatefulnessGuard:
         if member is not None and getattr(resource, _snake(member), None) is not None:
             return False  # an instance of a DB cluster: the cluster holds the data
         for check in self._checks_for(known):
-            if _read(resource, check.path) is None:
+            for path in _absent_paths(resource, check.path):
                 # jsii.invoke is what add_property_override calls, minus its run-time
                 # type check of the arguments (ours are a str and a JSON scalar).
-                jsii.invoke(resource, "addPropertyOverride", [check.path, _on_value(check)])
+                jsii.invoke(resource, "addPropertyOverride", [path, _on_value(check)])
         if not (self.enrol_backups and self.policy.enable_backups and known.aws_backup):
             return False
         if member is not None:
@@ -456,17 +456,12 @@ class StatefulnessGuard:
                 (known.point_in_time_recovery, self.policy.point_in_time_recovery),
                 (known.versioning, self.policy.versioning),
             )
-            # Paths through lists (GlobalTable replicas) cannot be filled in blindly:
-            # the checker judges those.
             # A check CloudFormation's default satisfies (RDS keeps a day of automated
             # backups) never needs filling, so it is not even read.
             checks = tuple(
                 check
                 for check, required in wanted
-                if required
-                and check is not None
-                and "*" not in check.path
-                and not _is_on(check.default, check)
+                if required and check is not None and not _is_on(check.default, check)
             )
             self._fills[known.type] = checks
         return checks
@@ -564,14 +559,42 @@ def _resource_of(construct: IConstruct) -> CfnResource:
     )
 
 
-def _read(resource: CfnResource, path: str) -> Any:
+def _absent_paths(resource: CfnResource, path: str) -> list[str]:
+    """The concrete paths of ``path`` that have no value on the L1 (to be filled in).
+
+    ``*`` walks a list (GlobalTable ``Replicas.*.DeletionProtectionEnabled``); a list
+    that TableV2 renders lazily is resolved first. Tokens count as set.
+    """
+    head, star, tail = path.partition(".*.")
+    if not star:
+        return [path] if _read(resource, path) is None else []
+    items = _read(resource, head, scalar=False)
+    if items is not None and not isinstance(items, list | tuple):
+        items = Stack.of(resource).resolve(items)  # an IResolvable (a Lazy list)
+    if not isinstance(items, list | tuple):
+        return []
+    return [
+        f"{head}.{index}.{tail}"
+        for index, item in enumerate(items)
+        if _walk(item, tail.split(".")) is None
+    ]
+
+
+def _read(resource: CfnResource, path: str, *, scalar: bool = True) -> Any:
     """The L1 value at a dotted property path: None when absent, _UNKNOWN when unreadable."""
     first, *rest = path.split(".")
     value = getattr(resource, _snake(first), _UNKNOWN)
-    for part in rest:
+    if not scalar:
+        return None if value is _UNKNOWN else value
+    return _walk(value, rest)
+
+
+def _walk(value: Any, parts: list[str]) -> Any:
+    for part in parts:
         if value is None or value is _UNKNOWN:
             return value
         if isinstance(value, Mapping):
+            # Resolved values use the L1's camelCase names, structs their snake_case.
             value = value.get(part, value.get(part[:1].lower() + part[1:], value.get(_snake(part))))
         else:
             value = getattr(value, _snake(part), _UNKNOWN)
@@ -581,7 +604,7 @@ def _read(resource: CfnResource, path: str) -> Any:
         return _UNKNOWN if value < _NUMBER_TOKEN_BELOW else value
     if value is None or isinstance(value, bool | str):
         return value
-    return _UNKNOWN  # an IResolvable, decided at deploy time
+    return _UNKNOWN  # an IResolvable or an intrinsic, decided at deploy time
 
 
 def _is_on(value: Any, check: PropertyCheck) -> bool:
@@ -753,17 +776,20 @@ def check_template(template: Mapping[str, Any], policy: StatefulnessPolicy) -> l
                 )
             )
         check = known.deletion_protection
-        if policy.deletion_protection and check is not None and "*" not in check.path:
-            value = _template_value(props, check.path)
-            judged = value is not None and not isinstance(value, Mapping | list)
-            if judged and not _is_on(value, check):
+        if policy.deletion_protection and check is not None:
+            off = [
+                v
+                for v in _template_values(props, check.path.split("."))
+                if v is not None and not isinstance(v, Mapping | list) and not _is_on(v, check)
+            ]
+            if off:
                 found.append(
                     _Problem(
                         "LAT1101",
                         logical_id,
                         f"Properties.{check.path}",
                         f"{cfn_type} has deletion protection off ({check.path}="
-                        f"{json.dumps(value)}) in environment {env!r}, which requires it.",
+                        f"{json.dumps(off[0])}) in environment {env!r}, which requires it.",
                         "remove the setting that turns it off (the guard then sets "
                         f"{check.path}={json.dumps(_on_value(check))}), or "
                         "StatefulnessGuard.acknowledge(construct, 'LAT1101', reason).",
@@ -773,13 +799,17 @@ def check_template(template: Mapping[str, Any], policy: StatefulnessPolicy) -> l
     return problems
 
 
-def _template_value(props: Mapping[str, Any], path: str) -> Any:
-    value: Any = props
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
+def _template_values(value: Any, parts: list[str]) -> list[Any]:
+    """The values at a dotted path in template properties; ``*`` walks a list."""
+    if not parts:
+        return [value]
+    part, rest = parts[0], parts[1:]
+    if part == "*":
+        items = value if isinstance(value, list) else []
+        return [v for item in items for v in _template_values(item, rest)]
+    if not isinstance(value, Mapping):
+        return []
+    return _template_values(value.get(part), rest)
 
 
 def _acknowledged_in(resource: Mapping[str, Any], rule_id: str) -> bool:
