@@ -53,12 +53,13 @@ class LazyResources(Mapping[str, Resource]):
     reading it. :meth:`types` walks logical ids and types without building any.
     """
 
-    __slots__ = ("_built", "_paths", "_raw")
+    __slots__ = ("_built", "_by_type", "_paths", "_raw")
 
     def __init__(self, raw: Mapping[str, Any], paths: Mapping[str, str]) -> None:
         self._raw = raw
         self._paths = paths
         self._built: dict[str, Resource] = {}
+        self._by_type: dict[str, list[str]] | None = None
 
     def __getitem__(self, logical_id: str) -> Resource:
         resource = self._built.get(logical_id)
@@ -90,6 +91,19 @@ class LazyResources(Mapping[str, Resource]):
         """``(logical id, type)`` for every resource, building nothing."""
         for logical_id, body in self._raw.items():
             yield logical_id, body["Type"]
+
+    def by_type(self) -> Mapping[str, list[str]]:
+        """Logical ids by resource type, in template order (built once, on first use)."""
+        if self._by_type is None:
+            index: dict[str, list[str]] = {}
+            for logical_id, body in self._raw.items():
+                ids = index.get(body["Type"])
+                if ids is None:
+                    index[body["Type"]] = [logical_id]
+                else:
+                    ids.append(logical_id)
+            self._by_type = index
+        return self._by_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,15 @@ class Stack:
         if isinstance(self.resources, LazyResources):
             return self.resources.types()
         return ((r.logical_id, r.type) for r in self.resources.values())
+
+    def resources_by_type(self) -> Mapping[str, list[str]]:
+        """Logical ids grouped by type, cheaply: a check visits only the types it needs."""
+        if isinstance(self.resources, LazyResources):
+            return self.resources.by_type()
+        index: dict[str, list[str]] = {}
+        for resource in self.resources.values():
+            index.setdefault(resource.type, []).append(resource.logical_id)
+        return index
 
     @property
     def metadata(self) -> Mapping[str, Any]:

@@ -180,13 +180,13 @@ class BackupIndex:
                     index.exports[export_name] = (stack.name, output.get("Value"))
         found: list[tuple[Stack, str]] = []
         for stack in assembly.stacks:
-            for logical_id, rtype in stack.resource_types():
-                if rtype == "AWS::Backup::BackupPlan":
-                    index.plans[(stack.name, logical_id)] = _read_plan(
-                        stack, stack.resources[logical_id]
-                    )
-                elif rtype == "AWS::Backup::BackupSelection":
-                    found.append((stack, logical_id))
+            by_type = stack.resources_by_type()
+            for logical_id in by_type.get("AWS::Backup::BackupPlan", ()):
+                index.plans[(stack.name, logical_id)] = _read_plan(
+                    stack, stack.resources[logical_id]
+                )
+            for logical_id in by_type.get("AWS::Backup::BackupSelection", ()):
+                found.append((stack, logical_id))
         # Selections after every plan: a selection names its plan by reference.
         for stack, logical_id in found:
             index.selections.append(index._read_selection(stack, stack.resources[logical_id]))

@@ -137,21 +137,22 @@ def _check(
             for hit in stack_rule.check(ctx):
                 findings.append(_finding(stack_rule.info, hit, stack, None))
         resources = stack.resources
-        for logical_id, rtype in stack.resource_types():
+        for rtype, logical_ids in stack.resources_by_type().items():
             if rtype not in checked_types:
-                _check_type(rtype, stack, logical_id)
+                _check_type(rtype, stack, logical_ids[0])
                 checked_types.add(rtype)
             rules = dispatch.get(rtype)
             if rules is None:
                 continue
-            resource = resources[logical_id]
             kind = knowledge.get(rtype)
-            holds_data = kind is None or _holds_data(resource, kind)
-            for rule in rules:
-                if kind is not None and rule.data_holders_only and not holds_data:
-                    continue
-                for hit in rule.check(resource, kind, ctx):
-                    findings.append(_finding(rule.info, hit, stack, resource))
+            for logical_id in logical_ids:
+                resource = resources[logical_id]
+                holds_data = kind is None or _holds_data(resource, kind)
+                for rule in rules:
+                    if kind is not None and rule.data_holders_only and not holds_data:
+                        continue
+                    for hit in rule.check(resource, kind, ctx):
+                        findings.append(_finding(rule.info, hit, stack, resource))
         if progress is not None:
             progress(done, total)
     for extra in extra_checks:

@@ -98,10 +98,13 @@ def build_inventory(result: CheckResult) -> list[InventoryRow]:
     rows: list[InventoryRow] = []
     for stack in result.assembly.stacks:
         env = result.environments[stack.name]
+        stateful = {
+            lid for rtype, ids in stack.resources_by_type().items() if rtype in known for lid in ids
+        }
         for logical_id, rtype in stack.resource_types():
-            kind = known.get(rtype)
-            if kind is None:
+            if logical_id not in stateful:
                 continue
+            kind = known[rtype]
             resource = stack.resources[logical_id]
             if not _holds_data(resource, kind):
                 continue
