@@ -227,7 +227,8 @@ def _stateful(
 
 
 def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, Any]:
-    """A vault, a plan with daily/weekly/monthly rules and a copy, and two selections."""
+    """A vault, a plan with daily/weekly/monthly rules and a copy, and two selections
+    (the one by ARN only when the stack has RDS instances to name)."""
     vault_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -266,7 +267,7 @@ def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, A
             "Lifecycle": {"DeleteAfterDays": 2555, "MoveToColdStorageAfterDays": 90},
         },
     ]
-    return {
+    resources: dict[str, Any] = {
         "BackupVault": {
             "Type": "AWS::Backup::BackupVault",
             "Properties": {"BackupVaultName": f"{stack}-vault", "AccessPolicy": vault_policy},
@@ -337,6 +338,10 @@ def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, A
             "Metadata": {"aws:cdk:path": f"{stack}/Backup/Plan/ByArn/Resource"},
         },
     }
+    if not arn_targets:
+        # An empty Resources list would select every resource of the account.
+        del resources["BackupSelectionArns"]
+    return resources
 
 
 def generate_template(
@@ -351,7 +356,7 @@ def generate_template(
     """One stack's template with exactly ``resources`` resources (at least 6)."""
     body: dict[str, dict[str, Any]] = {"Role0": _stateless(0, "Role0", stack)}
     rds: list[str] = []
-    # Four backup resources are added at the end; the role above is one more.
+    # Up to four backup resources are added at the end; the role above is one more.
     for i in range(1, max(resources - 4, 1)):
         if rng.random() < stateful_share:
             kind = rng.randrange(7)
