@@ -20,6 +20,7 @@ from lattice_cdk import StatefulnessError, UnknownEnvironmentError, create_state
 from lattice_cdk._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from lattice_cdk.cdk._guard import MARKER_ID, StatefulnessGuard, check_template
 
+from ..helpers import run_lattice
 from .guard_app import PARTITION_KEY, by_type, plain_app, resource_at, tags_of
 
 ENVIRONMENTS = ("prod", "staging", "dev")
@@ -340,6 +341,20 @@ def test_acknowledged_destroy_synthesizes_and_leaves_the_reason_in_the_template(
         "LAT1002",
         "LAT1403",
     ]
+
+
+def test_lattice_check_shows_the_guards_acknowledgement(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    bucket = s3.Bucket(cdk.Stack(app, "Prod"), "Scratch", removal_policy=cdk.RemovalPolicy.DESTROY)
+    for rule_id in ("LAT1001", "LAT1002"):
+        StatefulnessGuard.acknowledge(bucket, rule_id, "rebuilt from the raw zone nightly")
+    StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
+    app.synth()
+    checked = run_lattice("check", str(tmp_path / "cdk.out"), "--format", "json")
+    findings = json.loads(checked.stdout)["findings"]
+    by_rule = {f["rule_id"]: f for f in findings if f["logical_id"].startswith("Scratch")}
+    assert by_rule["LAT1001"]["acknowledged"] == "rebuilt from the raw zone nightly"
+    assert by_rule["LAT1002"]["acknowledged"] == "rebuilt from the raw zone nightly"
 
 
 def test_cdk_acknowledgements_count_too() -> None:
