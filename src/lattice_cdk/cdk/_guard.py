@@ -388,13 +388,22 @@ class StatefulnessGuard:
         Called once per synth by the guard's aspect; safe to call again.
         """
         units: list[tuple[Stack, list[IConstruct]]] = []
+        policy = self.policy
+        # In dev nothing needs a property read: skip listing the resources at all.
+        reads = self.enrol_backups and policy.enable_backups
+        reads |= policy.deletion_protection or policy.point_in_time_recovery or policy.versioning
         if isinstance(scope, Stage | Stack):
             for stack in _stacks_under(scope):
+                if not reads:
+                    self._visit_stack(stack)  # nested stacks keep their parent's metadata
+                    continue
                 nodes = stack.node.find_all()  # a root stack's include its nested stacks'
                 for node in nodes:
                     if isinstance(node, Stack):
                         self._visit_stack(node)
                 units.append((_root_stack(stack), nodes))
+        elif not reads:
+            return
         else:
             units.append((_root_stack(Stack.of(scope)), scope.node.find_all()))
         for root, nodes in units:
