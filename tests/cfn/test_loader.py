@@ -200,3 +200,20 @@ def test_assembly_naming_a_missing_template(tmp_path: Path) -> None:
     error = _error(tmp_path)
     assert error.code == "missing-input"
     assert "S.json" in str(error)
+
+
+def test_project_folder_reads_its_cdk_out_as_an_assembly(tmp_path: Path, cdk_out: Path) -> None:
+    import shutil
+
+    shutil.copytree(cdk_out, tmp_path / "cdk.out")
+    (tmp_path / "package.json").write_text('{"scripts": {"Resources": "not a template"}}')
+    modules = tmp_path / "node_modules" / "lib"
+    modules.mkdir(parents=True)
+    (modules / "t.json").write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    (tmp_path / "extra.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assembly = load(tmp_path)
+    labels = sorted(s.label for s in assembly.stacks)
+    assert labels == ["Prod/Data", "Prod/Data/Tables", "Shared", "extra"]
+    data = assembly.stack("Prod/Data")
+    assert data is not None
+    assert data.tags["lattice:environment"] == "prod"  # read through the manifest

@@ -22,6 +22,8 @@ __all__ = ["load", "load_template_file", "parse_template"]
 
 MANIFEST = "manifest.json"
 _TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+# Folders a scan never enters: dependencies and tool state, not templates.
+_SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", ".tox", "__pycache__"})
 _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
 _ASSET_PATH = "aws:asset:path"
@@ -93,24 +95,27 @@ def load_template_file(
 def parse_template(text: str, *, location: str) -> dict[str, Any]:
     """Parse template text (JSON, else YAML with CloudFormation short tags) and check its
     shape."""
+    data = _parse(text, location=location)
+    _check_shape(data, location=location)
+    return data  # type: ignore[no-any-return]
+
+
+def _parse(text: str, *, location: str) -> Any:
     stripped = text.lstrip()
     if not stripped:
         raise InputError("is empty.", location=location, code="malformed-template")
     if stripped[0] in "{[":
         try:
-            data = json.loads(text)
+            return json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
                 location=location,
                 code="malformed-template",
             ) from None
-    else:
-        from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
+    from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
 
-        data = load_yaml(text, location=location)
-    _check_shape(data, location=location)
-    return data  # type: ignore[no-any-return]
+    return load_yaml(text, location=location)
 
 
 def _check_shape(data: object, *, location: str) -> None:
@@ -165,15 +170,30 @@ def _stack(
 
 
 def _load_folder(root: Path) -> Iterator[Stack]:
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if path.suffix not in _TEMPLATE_SUFFIXES or "node_modules" in path.parts:
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not _SKIPPED_FOLDERS.intersection(p.relative_to(root).parts)
+    )
+    # A cloud assembly inside the folder (a project's cdk.out) is read as an assembly,
+    # with its manifest, not as loose files.
+    manifests = [p.parent for p in files if p.name == MANIFEST]
+    assemblies = [a for a in manifests if not any(o in a.parents for o in manifests)]
+    seen: set[Path] = set()
+    for assembly in assemblies:
+        yield from _assembly_stacks(assembly, prefix=None, seen=seen)
+    for path in files:
+        if path.suffix not in _TEMPLATE_SUFFIXES or any(a in path.parents for a in assemblies):
             continue
         text = _read_text(path)
         # A folder may hold other JSON/YAML (package.json, configs): only templates count.
         if "Resources" not in text:
             continue
-        template = parse_template(text, location=str(path))
-        yield _stack(template, path=path, name=_stem(path), paths={})
+        data = _parse(text, location=str(path))
+        if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+            continue
+        _check_shape(data, location=str(path))
+        yield _stack(data, path=path, name=_stem(path), paths={})
 
 
 def _load_assembly(root: Path) -> Assembly:
