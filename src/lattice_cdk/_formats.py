@@ -26,6 +26,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://github.com/lattice-cdk/lattice"
 
+#: The most findings a Markdown report lists (it must fit a pull-request comment).
+MARKDOWN_MAX_ROWS = 100
+
 _EXIT_BITS = {Severity.ERROR: 2, Severity.WARNING: 4, Severity.INFO: 8}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -193,19 +196,28 @@ def _markdown(
     else:
         badge = "✅"
     lines = [f"### {badge} Lattice {command}" + (f": `{source}`" if source else ""), ""]
-    lines.extend(f"- {line}" for line in _extra_lines(extra))
+    extra_lines = [f"- {line}" for line in _extra_lines(extra)]
+    if extra_lines:
+        lines += [*extra_lines, ""]
     lines.append(f"**{_summary_line(counts)}**")
     lines.append("")
     active = [f for f in findings if f.acknowledged is None]
     acked = [f for f in findings if f.acknowledged is not None]
     if active:
         lines += ["| rule | severity | resource | problem | fix |", "|---|---|---|---|---|"]
-        for f in active:
+        for f in active[:MARKDOWN_MAX_ROWS]:
             lines.append(
                 f"| `{f.rule_id}` | {f.severity.value} | `{_md_cell(_where(f))}` "
                 f"| {_md_cell(f.message)} | {_md_cell(f.fix)} |"
             )
         lines.append("")
+        if len(active) > MARKDOWN_MAX_ROWS:
+            # A pull-request comment holds 65,536 characters; the rest is in JSON/SARIF.
+            lines += [
+                f"...and {len(active) - MARKDOWN_MAX_ROWS} more (errors first); run "
+                "`lattice check --format json` for all.",
+                "",
+            ]
     if acked:
         lines += [
             f"<details><summary>{len(acked)} acknowledged finding(s)</summary>",

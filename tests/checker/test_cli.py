@@ -303,3 +303,26 @@ def test_check_and_report_load_nothing_heavy_for_json_input() -> None:
         cwd="/",
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_markdown_is_capped_for_comments() -> None:
+    from lattice_cdk._findings import Finding, Severity
+    from lattice_cdk._formats import MARKDOWN_MAX_ROWS, render_findings
+
+    findings = [
+        Finding(
+            rule_id="LAT1001",
+            severity=Severity.ERROR,
+            title="t",
+            message="m" * 200,
+            fix="f" * 100,
+            stack="S",
+            template_path="t.json",
+            logical_id=f"R{i}",
+        )
+        for i in range(MARKDOWN_MAX_ROWS + 50)
+    ]
+    text = render_findings(findings, fmt="markdown", rules={}, command="check")
+    assert len(text) < 65_536
+    assert "...and 50 more" in text
+    assert "**150 error(s)" in text
