@@ -23,9 +23,12 @@ def _section(title: str) -> str:
 def test_quickstart_python_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = re.findall(r"```python\n(.*?)```", _section("Quickstart"), re.S)
     assert blocks, "the quickstart has no python code"
-    monkeypatch.chdir(tmp_path)  # a quickstart that synthesizes writes cdk.out here
+    monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__quickstart__"}
     for block in blocks:
+        # jsii's Node process keeps the working directory it started in, so a relative
+        # outdir would land there: point the app at this test's folder instead.
+        block = block.replace('outdir="cdk.out"', f'outdir="{tmp_path / "cdk.out"}"')
         exec(compile(block, str(README), "exec"), namespace)
     # The quickstart app is what the README says: lattice finds nothing to fix in it.
     checked = run_lattice("check", str(tmp_path / "cdk.out"), "--format", "json")
