@@ -369,6 +369,10 @@ def test_tag_selection_is_idempotent_and_uses_string_equals() -> None:
             "ConditionValue": "true",
         }
     ]
+    # A tag selection can pick up buckets: AWS Backup for S3 needs its own policies.
+    roles = str(template.find_resources("AWS::IAM::Role"))
+    assert "AWSBackupServiceRolePolicyForS3Backup" in roles
+    assert "AWSBackupServiceRolePolicyForS3Restore" in roles
 
 
 def test_add_resource_by_arn_and_by_construct() -> None:

@@ -191,13 +191,13 @@ def test_backup_enrolment_tags_and_one_selection_per_account_region(
     t = template(synthesized, env)
     for cfn_type in ("AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::EFS::FileSystem"):
         for path in STATEFUL_L2[cfn_type]:
-            assert tags_of(resource_at(t, path)[1]).get("lattice:backup") == "true", path
+            assert tags_of(resource_at(t, path)[1]).get("lattice:backup") == env, path
     for path in ("Data/Db/Resource", "Data/Aurora/Resource"):
-        assert tags_of(resource_at(t, path)[1]).get("lattice:backup") == "true", path
+        assert tags_of(resource_at(t, path)[1]).get("lattice:backup") == env, path
     # AWS Backup cannot back up a KMS key: not tagged.
     assert "lattice:backup" not in tags_of(resource_at(t, "Data/Key/Resource")[1])
     other = template(synthesized, env, "Other")
-    assert tags_of(resource_at(other, "Other/Logs/Resource")[1]).get("lattice:backup") == "true"
+    assert tags_of(resource_at(other, "Other/Logs/Resource")[1]).get("lattice:backup") == env
     selections = [
         s["Properties"]["BackupSelection"]
         for stack in ("Data", "Other")
@@ -210,7 +210,7 @@ def test_backup_enrolment_tags_and_one_selection_per_account_region(
             {
                 "ConditionKey": "lattice:backup",
                 "ConditionType": "STRINGEQUALS",
-                "ConditionValue": "true",
+                "ConditionValue": env,
             }
         ]
     ]

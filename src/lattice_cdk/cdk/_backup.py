@@ -158,7 +158,7 @@ class BackupManager(Construct):
                                 dr_vault_arn="arn:aws:backup:us-west-2:111122223333:backup-vault:dr")
         manager.add_resource(efs_file_system)
         manager.add_bucket(plain_bucket)       # S3 by ARN, with S3's backup policies
-        manager.add_tag_selection("lattice:backup", "true")
+        manager.add_tag_selection("lattice:backup", "prod")
 
     Lattice constructs find the manager through :meth:`of`; create it yourself first
     (any id) to give it options such as a DR target.
@@ -413,13 +413,7 @@ class BackupManager(Construct):
         """
         if not self.enabled:
             return None
-        assert self.role is not None
-        if not self._s3_policies_added:
-            for policy_name in (_S3_BACKUP_POLICY, _S3_RESTORE_POLICY):
-                self.role.add_managed_policy(
-                    iam.ManagedPolicy.from_aws_managed_policy_name(policy_name)
-                )
-            self._s3_policies_added = True
+        self._allow_s3()
         cfn = bucket.node.default_child
         if isinstance(cfn, s3.CfnBucket):
             bucket.node.add_validation(_RequireVersioning(cfn))
@@ -435,15 +429,27 @@ class BackupManager(Construct):
     def add_tag_selection(self, key: str, value: str) -> backup.BackupSelection | None:
         """Back up every resource tagged ``key=value`` (StringEquals). Idempotent.
 
-        Returns ``None`` when backups are off.
+        A tag selection can pick up S3 buckets, so the backup role also gets AWS's S3
+        backup and restore policies. Returns ``None`` when backups are off.
         """
         if not self.enabled:
             return None
+        self._allow_s3()
         label = f"tag-{key}-{value}"
         existing = self._selections.get(_selection_name(label))
         if existing is not None:
             return existing
         return self._select(label, [backup.BackupResource.from_tag(key, value)], None)
+
+    def _allow_s3(self) -> None:
+        """AWS Backup for S3 needs its own managed policies on the role (aws/aws-cdk#21968)."""
+        assert self.role is not None
+        if not self._s3_policies_added:
+            for policy_name in (_S3_BACKUP_POLICY, _S3_RESTORE_POLICY):
+                self.role.add_managed_policy(
+                    iam.ManagedPolicy.from_aws_managed_policy_name(policy_name)
+                )
+            self._s3_policies_added = True
 
     # -- building ----------------------------------------------------------------------
 

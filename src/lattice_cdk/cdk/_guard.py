@@ -161,7 +161,7 @@ class StatefulnessGuard:
     * **stacks**: termination protection on prod root stacks, and template Metadata
       ``lattice:environment`` (what the checker reads) on every stack.
     * with ``enrol_backups=True`` where backups are on (prod, staging): every resource
-      AWS Backup supports is tagged ``lattice:backup=true``, and the
+      AWS Backup supports is tagged ``lattice:backup=<environment>``, and the
       :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>` of the first stack of
       each account/region selects that tag (a tag selection covers the whole account
       and region: one per stack would back every resource up once per stack).
@@ -225,7 +225,7 @@ class StatefulnessGuard:
         :param policy: a ready policy instead of ``environment``. Default: the
             environment's policy.
         :param enrol_backups: tag every resource AWS Backup supports
-            ``lattice:backup=true`` and select that tag in the ``BackupManager`` of the
+            ``lattice:backup=<environment>`` and select that tag in the ``BackupManager`` of the
             first stack of each account/region. Default: False.
         :param termination_protection: termination protection on the root stacks it
             guards. Default: the policy's (on in prod, off elsewhere).
@@ -369,7 +369,7 @@ class StatefulnessGuard:
         if self.enrol_backups and policy.enable_backups:
             Tags.of(scope).add(
                 BACKUP_TAG,
-                "true",
+                policy.environment,
                 # Cluster members are tagged by the pass, only when stand-alone.
                 include_resource_types=[
                     t.type for t in holding if t.aws_backup and t.cluster_member_property is None
@@ -454,7 +454,7 @@ class StatefulnessGuard:
             return False
         if member is not None:
             # Not covered by the type-based Tags aspect (a cluster's members must not be).
-            _tag(resource)
+            _tag(resource, self.policy.environment)
         return True
 
     def _checks_for(self, known: StatefulType) -> tuple[PropertyCheck, ...]:
@@ -487,7 +487,11 @@ class StatefulnessGuard:
         from ._backup import BackupManager
 
         shared = create_statefulness_policy(environment=self.policy.environment)
-        BackupManager.of(stack, policy=shared).add_tag_selection(BACKUP_TAG, "true")
+        # The tag's value is the environment, so that prod's plan never picks up the
+        # staging resources of a shared account (into prod's vault, for seven years).
+        BackupManager.of(stack, policy=shared).add_tag_selection(
+            BACKUP_TAG, self.policy.environment
+        )
 
 
 @jsii.implements(IAspect)
@@ -534,12 +538,12 @@ def _root_stack(stack: Stack) -> Stack:
     return stack
 
 
-def _tag(resource: CfnResource) -> None:
+def _tag(resource: CfnResource, environment: str) -> None:
     tags = getattr(resource, "tags", None)
     if not isinstance(tags, TagManager):
         tags = getattr(resource, "cdk_tag_manager", None)
     if isinstance(tags, TagManager):
-        tags.set_tag(BACKUP_TAG, "true")
+        tags.set_tag(BACKUP_TAG, environment)
 
 
 def _merged(current: object, entry: dict[str, str]) -> list[dict[str, Any]]:

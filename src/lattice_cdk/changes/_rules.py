@@ -161,7 +161,7 @@ WEAKENED_BACKUP_SELECTION = RuleInfo(
     rule_id="LAT2615",
     title="Stateful resource removed from backups",
     rationale="A resource no AWS Backup selection covers any more gets no new recovery points.",
-    fix="keep the resource in a backup selection (its ARN, or the lattice:backup=true "
+    fix="keep the resource in a backup selection (its ARN, or the lattice:backup=<environment> "
     "tag the selection matches).",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",
 )

@@ -18,7 +18,7 @@ INFO = RuleInfo(
     "it, or by tag conditions (ListOfTags OR-ed, Conditions AND-ed, NotResources "
     "excluded, as AWS Backup evaluates them).",
     fix="Add it to a backup selection (CDK: BackupResource.from_construct(...), or tag it "
-    "to match a tag selection, e.g. lattice:backup=true), or use a Lattice construct.",
+    "to match a tag selection, e.g. lattice:backup=<environment>), or use a Lattice construct.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources-json.html",
 )
 
