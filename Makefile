@@ -46,5 +46,11 @@ pytest: setup
 
 test: lint typecheck pytest
 
+# Speed, measured as ratios against a baseline in the same run (not part of make test).
+bench: setup
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_diff.py
+	$(BIN)/python benchmarks/bench_guard.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from ._context import (
     resolve_construct_environment,
 )
 from ._database import LatticeDatabase
+from ._guard import StatefulnessGuard
 from ._removal import to_removal_policy
 from ._table import LatticeTable
 from ._tags import BACKUP_TAG, ENVIRONMENT_TAG, LATTICE_METADATA_KEY, NAME_TAG, PROTECTION_TAG
@@ -34,6 +35,7 @@ __all__ = [
     "LatticeBucket",
     "LatticeDatabase",
     "LatticeTable",
+    "StatefulnessGuard",
     "policy_for",
     "register_context_environments",
     "resolve_construct_environment",
