@@ -40,6 +40,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--config", type=Path, help="lattice.toml or pyproject.toml (default: nearest one)"
     )
+    parser.add_argument(
+        "--lock",
+        type=Path,
+        metavar="LOCKFILE",
+        help="also fail when a resource locked in LOCKFILE (lattice.lock.json, from "
+        "'lattice lock') would be removed, renamed or replaced",
+    )
     parser.set_defaults(run=run)
 
 
@@ -51,12 +58,19 @@ def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
 
     config = load_config(path=args.config)
     assembly = load(args.path)
+    extra_checks = []
+    lock = getattr(args, "lock", None)
+    if lock is not None:
+        from ..changes import lock_check, read_lock
+
+        extra_checks.append(lock_check(read_lock(lock)))
     progress = _Progress(len(assembly.stacks)) if show_progress else None
     try:
         return check(
             assembly,
             environment=args.environment,
             config=config,
+            extra_checks=extra_checks,
             progress=progress,
         )
     finally:
@@ -68,10 +82,15 @@ def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
 
     result = run_check(args, show_progress=_interactive(args))
+    rules = result.rules
+    if args.lock is not None:
+        from ..changes import RULES_BY_ID
+
+        rules = {**rules, **RULES_BY_ID}
     text = render_findings(
         result.findings,
         fmt=args.format,
-        rules=result.rules,
+        rules=rules,
         command="check",
         source=result.assembly.source,
         extra=check_extra(result, args.format),

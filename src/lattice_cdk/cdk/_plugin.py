@@ -57,6 +57,10 @@ class LatticeValidationPlugin:
         the stateful lock). Default: none.
     :param fail_on: the severities that fail the synth. Default: errors only; warnings
         and info are reported without failing.
+    :param lock: a stateful lock (``lattice.lock.json``, written by ``lattice lock``):
+        the synth then fails when a locked resource would be removed, renamed or
+        replaced (LAT1701-LAT1703), until the lock is updated on purpose. Read at each
+        validation. Default: no lock.
     """
 
     def __init__(
@@ -66,7 +70,9 @@ class LatticeValidationPlugin:
         config: LatticeConfig | None = None,
         extra_checks: Sequence[Callable[[Assembly], Iterable[Finding]]] = (),
         fail_on: Sequence[Severity | str] = (Severity.ERROR,),
+        lock: str | Path | None = None,
     ) -> None:
+        self._lock = None if lock is None else Path(lock)
         self._environment = environment
         self._config = config
         self._extra_checks = tuple(extra_checks)
@@ -82,7 +88,12 @@ class LatticeValidationPlugin:
 
     @property
     def rule_ids(self) -> list[str]:
-        return list(all_rule_infos())
+        ids = list(all_rule_infos())
+        if self._lock is not None:
+            from ..changes import RULES_BY_ID
+
+            ids += [rule_id for rule_id in RULES_BY_ID if rule_id[4] == "7"]  # area 7: lock
+        return ids
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         templates = [str(Path(p).resolve()) for p in context.template_paths]
@@ -102,12 +113,19 @@ class LatticeValidationPlugin:
             environment=environment if isinstance(environment, str) else None,
             config=config,
             registry=registry,
-            extra_checks=self._extra_checks,
+            extra_checks=self._extra_checks + self._lock_checks(),
         )
         active = [f for f in result.findings if f.acknowledged is None]
         violations = [_violation(f) for f in active]
         success = not any(f.severity in self._fail_on for f in active)
         return cdk.PolicyValidationPluginReport(success=success, violations=violations)
+
+    def _lock_checks(self) -> tuple[Callable[[Assembly], Iterable[Finding]], ...]:
+        if self._lock is None:
+            return ()
+        from ..changes import lock_check, read_lock
+
+        return (lock_check(read_lock(self._lock)),)
 
 
 def _assembly_for(templates: Sequence[str]) -> Assembly:
