@@ -52,5 +52,9 @@ bench: setup
 	$(BIN)/python benchmarks/bench_diff.py
 	$(BIN)/python benchmarks/bench_guard.py
 
+# docs/rules.md is generated from the rule registries (a test keeps it current).
+docs: setup
+	$(BIN)/python -m lattice_cdk.checker.docs --write docs/rules.md
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
