@@ -41,6 +41,8 @@ class InventoryRow:
     versioning: str
     verdict: str
     findings: tuple[str, ...]
+    #: ``(rule_id, reason)`` of each acknowledged finding: the opt-outs, with why.
+    acknowledgements: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,9 @@ class InventoryRow:
             "versioning": self.versioning,
             "verdict": self.verdict,
             "findings": list(self.findings),
+            "acknowledgements": [
+                {"rule_id": rule_id, "reason": reason} for rule_id, reason in self.acknowledgements
+            ],
         }
 
 
@@ -158,6 +163,9 @@ def _row(
         versioning=_state(resource.properties, kind.versioning),
         verdict=_verdict(findings),
         findings=tuple(sorted({f.rule_id for f in findings if f.acknowledged is None})),
+        acknowledgements=tuple(
+            sorted({(f.rule_id, f.acknowledged) for f in findings if f.acknowledged is not None})
+        ),
     )
 
 

@@ -220,6 +220,10 @@ def _html(
                 cls = "v v-" + row.verdict.replace(" ", "-")
                 rules = (
                     f'<div class="rules">{e(", ".join(row.findings))}</div>' if row.findings else ""
+                ) + "".join(
+                    f'<div class="rules" title="{e(reason)}">{e(rule_id)} acknowledged: '
+                    f"{e(reason)}</div>"
+                    for rule_id, reason in row.acknowledgements
                 )
                 cells.append(f'<td><span class="{cls}">{e(text)}</span>{rules}</td>')
             elif attr == "construct_path":
