@@ -216,6 +216,7 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
         "versioning": "n/a",
         "verdict": "compliant",
         "findings": [],
+        "acknowledgements": [],
     }
     assert report_json["totals"] == {  # type: ignore[comparison-overlap]
         "prod": {
