@@ -9,12 +9,14 @@ the :class:`~lattice_cdk.StatefulnessPolicy`; in an environment with backups off
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import jsii
 from aws_cdk import (
     Annotations,
     ArnFormat,
+    CfnResource,
     Duration,
     Fn,
     Names,
@@ -32,6 +34,7 @@ from constructs import Construct, IConstruct, IValidation
 from .._errors import StatefulnessError
 from .._policy import (
     CONTINUOUS_BACKUP_MAX_DAYS,
+    Removal,
     StatefulnessPolicy,
     create_statefulness_policy,
 )
@@ -776,6 +779,30 @@ def manager_for(
             fix="pass a manager of the same environment, or leave backup_manager unset.",
             code="environment-mismatch",
         )
+    return manager
+
+
+def finish_construct(
+    construct: Construct,
+    *,
+    resource: CfnResource,
+    policy: StatefulnessPolicy,
+    name: str,
+    removal: Removal,
+    backup_manager: BackupManager | None,
+    own_retention: bool,
+    enrol: Callable[[BackupManager, int | None], object],
+) -> BackupManager | None:
+    """What every Lattice construct does once its resource exists: tag it, protect the
+    stack, record Lattice's view in the resource's Metadata, and enrol it in backups
+    (``enrol(manager, retention_days)``; the retention only when the construct has its
+    own). Returns the manager, or ``None`` when backups are off."""
+    tag_lattice(construct, policy, name=name)
+    protect_stack(construct, policy)
+    record_lattice_view(resource, policy, name=name, removal=removal.value)
+    manager = manager_for(construct, policy, backup_manager)
+    if manager is not None:
+        enrol(manager, policy.backup_retention_days if own_retention else None)
     return manager
 
 

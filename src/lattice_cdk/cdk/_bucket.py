@@ -10,10 +10,9 @@ from constructs import Construct
 
 from .._errors import StatefulnessError
 from .._policy import StatefulnessPolicy
-from ._backup import BackupManager, manager_for
+from ._backup import BackupManager, finish_construct
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeBucket", "check_name"]
 
@@ -120,21 +119,18 @@ class LatticeBucket(Construct):
             lifecycle_rules=lifecycle or None,
             **props,
         )
-        tag_lattice(self, p, name=name)
-        protect_stack(self, p)
-        record_lattice_view(
-            self.bucket.node.default_child,  # type: ignore[arg-type]
-            p,
+        self.backup_manager = finish_construct(
+            self,
+            resource=self.bucket.node.default_child,  # type: ignore[arg-type]
+            policy=p,
             name=name,
-            removal=p.removal_policy.value,
+            removal=p.removal_policy,
+            backup_manager=backup_manager,
+            own_retention=backup_retention_days is not None,
+            enrol=lambda manager, days: manager.add_bucket(
+                self.bucket, name=name, retention_days=days
+            ),
         )
-        self.backup_manager = manager_for(self, p, backup_manager)
-        if self.backup_manager is not None:
-            self.backup_manager.add_bucket(
-                self.bucket,
-                name=name,
-                retention_days=p.backup_retention_days if backup_retention_days else None,
-            )
 
     @property
     def bucket_name(self) -> str:

@@ -15,11 +15,10 @@ from .._environments import Tier
 from .._errors import StatefulnessError
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
-from ._backup import BackupManager, manager_for
+from ._backup import BackupManager, finish_construct
 from ._bucket import check_name
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeDatabase"]
 
@@ -170,21 +169,18 @@ class LatticeDatabase(Construct):
         if isinstance(generated, secretsmanager.Secret):
             # A snapshot is only restorable with its credentials: keep them with the data.
             generated.apply_removal_policy(to_removal_policy(p.removal_policy))
-        tag_lattice(self, p, name=name)
-        protect_stack(self, p)
-        record_lattice_view(
-            cfn,  # type: ignore[arg-type]
-            p,
+        self.backup_manager = finish_construct(
+            self,
+            resource=cfn,  # type: ignore[arg-type]
+            policy=p,
             name=name,
-            removal=p.snapshot_removal_policy.value,
+            removal=p.snapshot_removal_policy,
+            backup_manager=backup_manager,
+            own_retention=backup_retention_days is not None,
+            enrol=lambda manager, days: manager.add_resource(
+                resource, name=name, retention_days=days
+            ),
         )
-        self.backup_manager = manager_for(self, p, backup_manager)
-        if self.backup_manager is not None:
-            self.backup_manager.add_resource(
-                resource,
-                name=name,
-                retention_days=p.backup_retention_days if backup_retention_days else None,
-            )
 
     @property
     def connections(self) -> ec2.Connections:

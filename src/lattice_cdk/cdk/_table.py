@@ -8,11 +8,10 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
-from ._backup import BackupManager, manager_for
+from ._backup import BackupManager, finish_construct
 from ._bucket import check_name
 from ._context import policy_for
 from ._removal import to_removal_policy
-from ._tags import protect_stack, record_lattice_view, tag_lattice
 
 __all__ = ["LatticeTable"]
 
@@ -103,21 +102,18 @@ class LatticeTable(Construct):
             point_in_time_recovery_specification=pitr,
             **{**defaults, **table_props},
         )
-        tag_lattice(self, p, name=name)
-        protect_stack(self, p)
-        record_lattice_view(
-            self.table.node.default_child,  # type: ignore[arg-type]
-            p,
+        self.backup_manager = finish_construct(
+            self,
+            resource=self.table.node.default_child,  # type: ignore[arg-type]
+            policy=p,
             name=name,
-            removal=p.removal_policy.value,
+            removal=p.removal_policy,
+            backup_manager=backup_manager,
+            own_retention=backup_retention_days is not None,
+            enrol=lambda manager, days: manager.add_resource(
+                self.table, name=name, retention_days=days
+            ),
         )
-        self.backup_manager = manager_for(self, p, backup_manager)
-        if self.backup_manager is not None:
-            self.backup_manager.add_resource(
-                self.table,
-                name=name,
-                retention_days=p.backup_retention_days if backup_retention_days else None,
-            )
 
     @property
     def table_name(self) -> str:
