@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lattice_cdk import (
@@ -311,6 +311,7 @@ def test_error_message_shape() -> None:
 _maybe_bool = st.one_of(st.none(), st.booleans())
 
 
+@settings(max_examples=300, deadline=None)  # CI machines are shared: no timing
 @given(
     environment=st.sampled_from(["prod", "production", "staging", "stg", "dev", "development"]),
     enable_backups=_maybe_bool,
