@@ -8,7 +8,6 @@ lattice diff --deployed-all NEW          every top-level stack of NEW, by stack 
 from __future__ import annotations
 
 import argparse
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +55,6 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Loading two large assemblies builds hundreds of thousands of acyclic objects that
-    # live until exit; the cyclic collector would re-scan them again and again (3x the
-    # run time at 50,000 resources). Pause it for the run.
-    gc.disable()
-    try:
-        return _run(args)
-    finally:
-        gc.enable()
-
-
-def _run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
     from ..changes import RULES, diff_assemblies, match_stacks
