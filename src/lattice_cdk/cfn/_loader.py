@@ -86,9 +86,16 @@ def load_template_file(
     ``construct_paths`` (logical id -> CDK construct path, from the assembly's metadata)
     fills in paths the template's ``aws:cdk:path`` metadata does not carry.
     """
-    template = parse_template(_read_text(path), location=str(path))
+    location = str(path)
+    template = _parse(_read_text(path), location=location)
+    by_type = _check_shape(template, location=location)
     return _stack(
-        template, path=path, name=name or _stem(path), paths=construct_paths or {}, **stack_fields
+        template,
+        by_type,
+        path=path,
+        name=name or _stem(path),
+        paths=construct_paths or {},
+        **stack_fields,
     )
 
 
@@ -118,7 +125,13 @@ def _parse(text: str, *, location: str) -> Any:
     return load_yaml(text, location=location)
 
 
-def _check_shape(data: object, *, location: str) -> None:
+def _check_shape(data: object, *, location: str) -> dict[str, list[str]]:
+    """Raise unless ``data`` is a template; return its logical ids by resource type.
+
+    The index comes from the same pass as the check: on a big assembly a second walk
+    over every resource (for nested stacks, for the checker's type dispatch) costs as
+    much as the check itself.
+    """
     if not isinstance(data, dict):
         raise InputError(
             f"is not a CloudFormation template (the top level is a {type(data).__name__}, "
@@ -135,8 +148,9 @@ def _check_shape(data: object, *, location: str) -> None:
             code="not-a-template",
         )
     # Hot on big assemblies: plain type() checks, one pass.
+    by_type: dict[str, list[str]] = {}
     for logical_id, body in resources.items():
-        if type(body) is not dict or type(body.get("Type")) is not str:
+        if type(body) is not dict or type(resource_type := body.get("Type")) is not str:
             raise InputError(
                 f"resource {logical_id!r} has no 'Type' string.",
                 location=location,
@@ -153,17 +167,24 @@ def _check_shape(data: object, *, location: str) -> None:
                 location=location,
                 code="malformed-template",
             )
+        ids = by_type.get(resource_type)
+        if ids is None:
+            by_type[resource_type] = [logical_id]
+        else:
+            ids.append(logical_id)
+    return by_type
 
 
 def _stack(
     template: Mapping[str, Any],
+    by_type: dict[str, list[str]],
     *,
     path: Path,
     name: str,
     paths: Mapping[str, str],
     **fields: Any,
 ) -> Stack:
-    resources = LazyResources(template["Resources"], paths)
+    resources = LazyResources(template["Resources"], paths, by_type=by_type)
     return Stack(
         name=name, template_path=str(path), template=template, resources=resources, **fields
     )
@@ -192,8 +213,8 @@ def _load_folder(root: Path) -> Iterator[Stack]:
         data = _parse(text, location=str(path))
         if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
             continue
-        _check_shape(data, location=str(path))
-        yield _stack(data, path=path, name=_stem(path), paths={})
+        by_type = _check_shape(data, location=str(path))
+        yield _stack(data, by_type, path=path, name=_stem(path), paths={})
 
 
 def _load_assembly(root: Path) -> Assembly:
@@ -254,7 +275,7 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
                 cdk_acknowledgements=_acknowledgements(metadata),
             )
             yield stack
-            if any(t == _NESTED_STACK for _, t in stack.resource_types()):
+            if _NESTED_STACK in stack.resources_by_type():
                 if assets is None:
                     assets = _asset_sources(root, artifacts)
                 yield from _nested_stacks(root, stack, assets, logical_paths)
@@ -270,9 +291,7 @@ def _nested_stacks(
     assets: dict[str, str],
     logical_paths: list[tuple[str, str]],
 ) -> Iterator[Stack]:
-    for logical_id, resource_type in parent.resource_types():
-        if resource_type != _NESTED_STACK:
-            continue
+    for logical_id in parent.resources_by_type().get(_NESTED_STACK, ()):
         resource = parent.resources[logical_id]
         asset = resource.metadata.get(_ASSET_PATH)
         if not isinstance(asset, str):

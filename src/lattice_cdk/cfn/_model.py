@@ -55,11 +55,18 @@ class LazyResources(Mapping[str, Resource]):
 
     __slots__ = ("_built", "_by_type", "_paths", "_raw")
 
-    def __init__(self, raw: Mapping[str, Any], paths: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        paths: Mapping[str, str],
+        *,
+        by_type: dict[str, list[str]] | None = None,
+    ) -> None:
         self._raw = raw
         self._paths = paths
         self._built: dict[str, Resource] = {}
-        self._by_type: dict[str, list[str]] | None = None
+        # The loader builds this index while it checks the template's shape.
+        self._by_type = by_type
 
     def __getitem__(self, logical_id: str) -> Resource:
         resource = self._built.get(logical_id)
