@@ -8,9 +8,7 @@ lattice lock cdk.out --update --reason "why"           re-take it on purpose
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +138,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _who() -> str:
+    # Imported here: every verb's module loads when the parser is built, and the other
+    # verbs (check, diff) would pay for subprocess and getpass at every start.
+    import getpass
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
