@@ -10,23 +10,19 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._environments import (
-    EnvironmentRegistry,
-    ResolvedEnvironment,
-    Tier,
-    register_environment,
-    resolve_environment,
-)
 from ._errors import InputError, LatticeError, StatefulnessError, UnknownEnvironmentError
-from ._policy import (
-    ProtectionLevel,
-    Removal,
-    StatefulnessPolicy,
-    create_statefulness_policy,
-)
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._environments import EnvironmentRegistry as EnvironmentRegistry
+    from ._environments import ResolvedEnvironment as ResolvedEnvironment
+    from ._environments import Tier as Tier
+    from ._environments import register_environment as register_environment
+    from ._environments import resolve_environment as resolve_environment
+    from ._policy import ProtectionLevel as ProtectionLevel
+    from ._policy import Removal as Removal
+    from ._policy import StatefulnessPolicy as StatefulnessPolicy
+    from ._policy import create_statefulness_policy as create_statefulness_policy
     from .cdk import BackupManager as BackupManager
     from .cdk import BackupRules as BackupRules
     from .cdk import DisasterRecoveryVault as DisasterRecoveryVault
@@ -34,8 +30,19 @@ if TYPE_CHECKING:
     from .cdk import LatticeDatabase as LatticeDatabase
     from .cdk import LatticeTable as LatticeTable
 
-# Public names of the CDK layer, loaded on first access: name -> module.
+# Public names loaded on first access: name -> module. The CDK layer loads aws_cdk;
+# the policy and the environments are not needed by every verb (``lattice diff``,
+# ``lattice --version``), and their dataclasses cost milliseconds to build at start.
 _LAZY: dict[str, str] = {
+    "EnvironmentRegistry": "lattice_cdk._environments",
+    "ResolvedEnvironment": "lattice_cdk._environments",
+    "Tier": "lattice_cdk._environments",
+    "register_environment": "lattice_cdk._environments",
+    "resolve_environment": "lattice_cdk._environments",
+    "ProtectionLevel": "lattice_cdk._policy",
+    "Removal": "lattice_cdk._policy",
+    "StatefulnessPolicy": "lattice_cdk._policy",
+    "create_statefulness_policy": "lattice_cdk._policy",
     "BackupManager": "lattice_cdk.cdk",
     "BackupRules": "lattice_cdk.cdk",
     "DisasterRecoveryVault": "lattice_cdk.cdk",
@@ -47,20 +54,11 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
-    "EnvironmentRegistry",
     "InputError",
     "LatticeError",
-    "ProtectionLevel",
-    "Removal",
-    "ResolvedEnvironment",
     "StatefulnessError",
-    "StatefulnessPolicy",
-    "Tier",
     "UnknownEnvironmentError",
     "__version__",
-    "create_statefulness_policy",
-    "register_environment",
-    "resolve_environment",
     *_LAZY,
 ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._config import load_config
-from .._environments import EnvironmentRegistry
-from .._policy import StatefulnessPolicy, create_statefulness_policy
 from .._version import __version__
 from ._common import EXIT_OK, render_table, write_output
+
+if TYPE_CHECKING:
+    from .._policy import StatefulnessPolicy
 
 __all__ = ["add_parser", "run"]
 
@@ -31,6 +31,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the parser loads every verb's module, and other verbs (diff) do
+    # not need the policy.
+    from .._config import load_config
+    from .._environments import EnvironmentRegistry
+    from .._policy import create_statefulness_policy
+
     config = load_config(path=args.config)
     registry = EnvironmentRegistry()
     registry.register_all(config.environments)

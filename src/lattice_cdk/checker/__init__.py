@@ -13,13 +13,14 @@ Pure Python (never imports aws_cdk or jsii). Three doors use it: ``lattice check
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._engine import CheckResult, ExtraCheck, check
-from ._environment import StackEnvironment
 from .rules import ENGINE_RULES, RULES, all_rule_infos
 
 if TYPE_CHECKING:
+    from ._engine import CheckResult, ExtraCheck, check
+    from ._environment import StackEnvironment
     from ._report import InventoryRow, build_inventory, inventory_totals
 
 __all__ = [
@@ -35,14 +36,24 @@ __all__ = [
     "inventory_totals",
 ]
 
-
-_REPORT_NAMES = frozenset({"InventoryRow", "build_inventory", "inventory_totals"})
+# Loaded on first access: name -> module. ``lattice diff`` imports this package for
+# the acknowledgement logic (``_acks``) and should not pay for the engine; ``lattice
+# check`` should not pay for the report's inventory.
+_LAZY: dict[str, str] = {
+    "CheckResult": "._engine",
+    "ExtraCheck": "._engine",
+    "check": "._engine",
+    "StackEnvironment": "._environment",
+    "InventoryRow": "._report",
+    "build_inventory": "._report",
+    "inventory_totals": "._report",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The inventory is only for ``lattice report``; ``lattice check`` never loads it.
-    if name in _REPORT_NAMES:
-        from . import _report
-
-        return getattr(_report, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
