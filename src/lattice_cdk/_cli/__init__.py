@@ -96,4 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    # Exit without tearing the interpreter down (as mypy does): freeing every parsed
+    # template one object at a time costs 8-10 ms at 10,000 resources, and nothing of
+    # Lattice's needs atexit handlers. Output is flushed first; if that fails, the
+    # ordinary exit reports it as it always did.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        sys.exit(code)
+    os._exit(code)
