@@ -383,21 +383,37 @@ def _selects(
     tags: Mapping[str, Any],
     tags_known: bool,
 ) -> bool | None:
+    # Plain loops rather than _or(*generator): this runs for every backup-capable
+    # resource against every group of selections, and most answers are False early.
     base: bool | None
     if not selection.resources and not selection.list_of_tags:
         base = None if selection.unreadable else True
     else:
-        base = _or(
-            *(_target_matches(t, stack, resource, knowledge) for t in selection.resources),
-            *(_tag_equals(tags, tags_known, k, v) for k, v in selection.list_of_tags),
-        )
+        base = False
+        for target in selection.resources:
+            matched = _target_matches(target, stack, resource, knowledge)
+            if matched is True:
+                base = True
+                break
+            if matched is None:
+                base = None
+        if base is not True:
+            for key, value in selection.list_of_tags:
+                matched = _tag_equals(tags, tags_known, key, value)
+                if matched is True:
+                    base = True
+                    break
+                if matched is None:
+                    base = None
     if base is False:
         return False
-    conditions = _and(
-        *(_condition(op, tags, tags_known, k, v) for op, k, v in selection.conditions)
-    )
-    if conditions is False:
-        return False
+    conditions: bool | None = True
+    for operator, key, value in selection.conditions:
+        holds = _condition(operator, tags, tags_known, key, value)
+        if holds is False:
+            return False
+        if holds is None:
+            conditions = None
     excluded = _or(
         *(_target_matches(t, stack, resource, knowledge) for t in selection.not_resources)
     )
