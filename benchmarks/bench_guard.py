@@ -6,8 +6,14 @@ machine noise hits both alike, and reports min and median wall time of each and 
 overhead. aws-cdk-lib's built-in validation (``CDK_VALIDATION``) is set the same way in
 both runs. The target is at most +15 %.
 
+The guarded app is not the same app plus a guard: in prod with backup enrolment it also
+holds the BackupManager (vault, plans, DR copy) the guard enrols into, which the plain
+baseline lacks. ``--backup-in-baseline`` gives the baseline that manager too, so that
+the difference is the guard and the plugin alone; report both.
+
     python benchmarks/bench_guard.py                 # 5 runs each, CDK_VALIDATION=false
     python benchmarks/bench_guard.py --runs 9 --cdk-validation true --json out.json
+    python benchmarks/bench_guard.py --runs 9 --backup-in-baseline
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ APP = Path(__file__).with_name("guard_app.py")
 TARGET_PERCENT = 15.0
 
 
-def run_once(*, guarded: bool, resources: int, cdk_validation: str) -> tuple[float, float, int]:
+def run_once(
+    *, guarded: bool, resources: int, cdk_validation: str, backup_in_baseline: bool = False
+) -> tuple[float, float, int]:
     """Wall and CPU seconds (Python and Node) of one ``python guard_app.py`` process,
     and the resources it wrote. CPU time is the steadier figure on a busy machine."""
     with tempfile.TemporaryDirectory(prefix="guard-bench-") as outdir:
@@ -37,9 +45,14 @@ def run_once(*, guarded: bool, resources: int, cdk_validation: str) -> tuple[flo
             "CDK_VALIDATION": cdk_validation,
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "LATTICE_BENCH_GUARD": "1" if guarded else "0",
+            "LATTICE_BENCH_BACKUP": "1" if backup_in_baseline else "0",
             "LATTICE_BENCH_RESOURCES": str(resources),
             "LATTICE_BENCH_OUTDIR": outdir,
         }
+        # Measure what an installed package runs: compiled bytecode. This sandbox sets
+        # PYTHONDONTWRITEBYTECODE, which makes every run recompile each module edited
+        # since its .pyc was written (Lattice's, in the guarded run only).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
@@ -67,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         default="false",
         help="CDK_VALIDATION for both variants (default false)",
     )
+    parser.add_argument(
+        "--backup-in-baseline",
+        action="store_true",
+        help="give the baseline the prod BackupManager too, so that the difference is "
+        "the guard and the plugin alone (default: the baseline is the plain app)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
@@ -74,14 +93,22 @@ def main(argv: list[str] | None = None) -> int:
     cpu: dict[str, list[float]] = {"baseline": [], "guarded": []}
     counts: dict[str, int] = {}
     # One unmeasured run warms the file cache (Node's jsii bundle, Python bytecode).
-    run_once(guarded=False, resources=args.resources, cdk_validation=args.cdk_validation)
+    run_once(
+        guarded=False,
+        resources=args.resources,
+        cdk_validation=args.cdk_validation,
+        backup_in_baseline=args.backup_in_baseline,
+    )
     for i in range(args.runs):
         # Alternate which variant goes first, so drift in machine load hits both alike.
         order = (False, True) if i % 2 == 0 else (True, False)
         for guarded in order:
             name = "guarded" if guarded else "baseline"
             seconds, cpu_seconds, count = run_once(
-                guarded=guarded, resources=args.resources, cdk_validation=args.cdk_validation
+                guarded=guarded,
+                resources=args.resources,
+                cdk_validation=args.cdk_validation,
+                backup_in_baseline=args.backup_in_baseline,
             )
             times[name].append(seconds)
             cpu[name].append(cpu_seconds)
@@ -101,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"python guard_app.py, {counts['baseline']} resources (guarded: {counts['guarded']}), "
         f"CDK_VALIDATION={args.cdk_validation}, {args.runs} runs each"
+        + (", BackupManager in both" if args.backup_in_baseline else "")
     )
     for name in ("baseline", "guarded"):
         f = figures[name]
@@ -120,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "resources": counts,
                     "cdk_validation": args.cdk_validation,
+                    "backup_in_baseline": args.backup_in_baseline,
                     "figures": figures,
                     "overhead_percent": {
                         "min": overhead_min,

@@ -9,6 +9,9 @@ Environment variables:
 * ``LATTICE_BENCH_RESOURCES``: resources to aim for. Default: 1500.
 * ``LATTICE_BENCH_GUARD``: ``1`` applies ``StatefulnessGuard`` (prod, with backup
   enrolment) and the Lattice validation plugin. Default: ``0``.
+* ``LATTICE_BENCH_BACKUP``: ``1`` creates the prod ``BackupManager`` (vault, plans, DR
+  copy) in the first stack even without the guard, so that a baseline holds the backup
+  resources the guarded app must add. Default: ``0``.
 * ``LATTICE_BENCH_OUTDIR``: where to write the cloud assembly. Default: a temp dir.
 * ``CDK_VALIDATION``: aws-cdk-lib's built-in validator; set it the same way in the
   runs you compare (``bench_guard.py`` does).
@@ -93,16 +96,28 @@ def build(resources: int) -> cdk.App:
     return app
 
 
-def protect(app: cdk.App) -> None:
-    """The guard (with backup enrolment) and the Lattice validation plugin."""
+def add_backup(app: cdk.App) -> None:
+    """The prod BackupManager the guard enrols into, in the first stack.
+
+    Prod expects a cross-region copy: the manager gets a DR region, as a real prod app's
+    would.
+    """
     from lattice_cdk.cdk import BackupManager
+
+    first = next(c for c in app.node.children if isinstance(c, cdk.Stack))
+    BackupManager(first, "LatticeBackup", environment="prod", dr_region="us-west-2")
+
+
+def protect(app: cdk.App, *, backup: bool = True) -> None:
+    """The guard (with backup enrolment) and the Lattice validation plugin.
+
+    :param backup: also add the BackupManager (:func:`add_backup`).
+    """
     from lattice_cdk.cdk._guard import StatefulnessGuard
     from lattice_cdk.cdk._plugin import LatticeValidationPlugin
 
-    # Prod expects a cross-region copy: give the manager the guard enrols into (the
-    # first stack's) a DR region, as a real prod app would.
-    first = next(c for c in app.node.children if isinstance(c, cdk.Stack))
-    BackupManager(first, "LatticeBackup", environment="prod", dr_region="us-west-2")
+    if backup:
+        add_backup(app)
     # The plugin judges every rule, the guard's four included, so the guard's own
     # template check is left off (docs/guard.md recommends this pairing).
     StatefulnessGuard.apply(app, environment="prod", enrol_backups=True, fail_synth=False)
@@ -111,8 +126,11 @@ def protect(app: cdk.App) -> None:
 
 def main() -> None:
     app = build(int(os.environ.get("LATTICE_BENCH_RESOURCES", "1500")))
+    backup = os.environ.get("LATTICE_BENCH_BACKUP") == "1"
+    if backup:
+        add_backup(app)
     if os.environ.get("LATTICE_BENCH_GUARD") == "1":
-        protect(app)
+        protect(app, backup=not backup)
     app.synth()
 
 
