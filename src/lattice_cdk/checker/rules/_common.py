@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from ...cfn._knowledge import StatefulType
-from .._rule import StackContext
-from .._values import is_intrinsic
+from ...cfn._knowledge import PropertyCheck, StatefulType
+from ...cfn._model import Resource
+from .._rule import Hit, StackContext
+from .._values import check_property, describe, get_path, is_intrinsic
 
-__all__ = ["KEEPS_DATA", "env_label", "policy_name", "removal_keeps_data"]
+__all__ = [
+    "KEEPS_DATA",
+    "env_label",
+    "policy_name",
+    "property_protection_hits",
+    "removal_keeps_data",
+]
 
 #: Removal policies that leave the data behind (Snapshot only on types that honour it).
 KEEPS_DATA = frozenset({"Retain", "RetainExceptOnCreate"})
@@ -32,3 +40,37 @@ def removal_keeps_data(value: Any, knowledge: StatefulType) -> bool | None:
     if value in KEEPS_DATA:
         return True
     return value == "Snapshot" and knowledge.snapshot
+
+
+def property_protection_hits(
+    resource: Resource,
+    prop: PropertyCheck,
+    *,
+    protection: str,
+    requirement: str,
+    cdk_hint: str = "",
+) -> Iterable[Hit]:
+    """The hit for a protection the stateful-type table locates at ``prop`` (deletion
+    protection, point-in-time recovery, versioning): none when it is on, "cannot
+    evaluate" when the value is an intrinsic, else "off" naming the property and
+    ``requirement`` (who requires it)."""
+    state = check_property(resource.properties, prop)
+    if state is True:
+        return ()
+    value = describe(get_path(resource.properties, prop.path))
+    where = f"{resource.type} {resource.logical_id}"
+    if state is None:
+        return (
+            Hit(
+                f"{where}: {prop.path} is {value}; whether {protection} is on is decided "
+                "only at deploy time.",
+                cannot_evaluate=True,
+            ),
+        )
+    want = f"at least {prop.min}" if prop.min is not None else repr(prop.on)
+    return (
+        Hit(
+            f"{where}: {protection} is off ({prop.path} is {value}), and {requirement}.",
+            fix=f"Set {prop.path} to {want}{cdk_hint}.",
+        ),
+    )

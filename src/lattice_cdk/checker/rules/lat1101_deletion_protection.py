@@ -8,8 +8,7 @@ from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
-from .._values import check_property, describe, get_path
-from ._common import env_label
+from ._common import env_label, property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1101",
@@ -28,25 +27,11 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
         return ()
     if not ctx.policy.deletion_protection:
         return ()
-    prop = knowledge.deletion_protection
-    state = check_property(resource.properties, prop)
-    if state is True:
-        return ()
-    value = describe(get_path(resource.properties, prop.path))
-    if state is None:
-        return (
-            Hit(
-                f"{resource.type} {resource.logical_id}: {prop.path} is {value}; whether "
-                "deletion protection is on is decided only at deploy time.",
-                cannot_evaluate=True,
-            ),
-        )
-    return (
-        Hit(
-            f"{resource.type} {resource.logical_id}: deletion protection is off "
-            f"({prop.path} is {value}), and {env_label(ctx)} requires it.",
-            fix=f"Set {prop.path} to {prop.on!r}.",
-        ),
+    return property_protection_hits(
+        resource,
+        knowledge.deletion_protection,
+        protection="deletion protection",
+        requirement=f"{env_label(ctx)} requires it",
     )
 
 

@@ -8,8 +8,7 @@ from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
-from .._values import check_property, describe, get_path
-from ._common import env_label
+from ._common import env_label, property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1401",
@@ -27,26 +26,11 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
         return ()
     if not ctx.policy.point_in_time_recovery:
         return ()
-    prop = knowledge.point_in_time_recovery
-    state = check_property(resource.properties, prop)
-    if state is True:
-        return ()
-    value = describe(get_path(resource.properties, prop.path))
-    if state is None:
-        return (
-            Hit(
-                f"{resource.type} {resource.logical_id}: {prop.path} is {value}; whether "
-                "point-in-time recovery is on is decided only at deploy time.",
-                cannot_evaluate=True,
-            ),
-        )
-    want = f"at least {prop.min}" if prop.min is not None else repr(prop.on)
-    return (
-        Hit(
-            f"{resource.type} {resource.logical_id}: point-in-time recovery is off "
-            f"({prop.path} is {value}), and {env_label(ctx)} requires it.",
-            fix=f"Set {prop.path} to {want}.",
-        ),
+    return property_protection_hits(
+        resource,
+        knowledge.point_in_time_recovery,
+        protection="point-in-time recovery",
+        requirement=f"{env_label(ctx)} requires it",
     )
 
 

@@ -8,8 +8,7 @@ from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
-from .._values import check_property, describe, get_path
-from ._common import env_label
+from ._common import env_label, property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1402",
@@ -26,25 +25,12 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
         return ()
     if not (ctx.policy.enable_backups or ctx.policy.versioning):
         return ()
-    prop = knowledge.versioning
-    state = check_property(resource.properties, prop)
-    if state is True:
-        return ()
-    value = describe(get_path(resource.properties, prop.path))
-    if state is None:
-        return (
-            Hit(
-                f"{resource.type} {resource.logical_id}: {prop.path} is {value}; whether "
-                "versioning is on is decided only at deploy time.",
-                cannot_evaluate=True,
-            ),
-        )
-    return (
-        Hit(
-            f"{resource.type} {resource.logical_id}: versioning is off ({prop.path} is "
-            f"{value}), and {env_label(ctx)} requires backups and versioning.",
-            fix=f"Set {prop.path} to {prop.on!r} (CDK: versioned=True).",
-        ),
+    return property_protection_hits(
+        resource,
+        knowledge.versioning,
+        protection="versioning",
+        requirement=f"{env_label(ctx)} requires backups and versioning",
+        cdk_hint=" (CDK: versioned=True)",
     )
 
 
