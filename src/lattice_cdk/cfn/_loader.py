@@ -337,20 +337,26 @@ def _artifact_metadata(root: Path, artifact: Mapping[str, Any]) -> dict[str, Any
     return metadata
 
 
-def _logical_paths(metadata: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(construct path, logical id) for every resource the metadata names."""
-    found = []
+def _metadata_entries(
+    metadata: Mapping[str, Any], entry_type: str, data_type: type
+) -> Iterator[tuple[str, Any]]:
+    """(construct path, data) of every assembly metadata entry of ``entry_type`` whose
+    data is a ``data_type``."""
     for path, entries in metadata.items():
         if not isinstance(entries, list):
             continue
         for entry in entries:
             if (
                 isinstance(entry, dict)
-                and entry.get("type") == _LOGICAL_ID
-                and isinstance(entry.get("data"), str)
+                and entry.get("type") == entry_type
+                and isinstance(entry.get("data"), data_type)
             ):
-                found.append((path, entry["data"]))
-    return found
+                yield path, entry["data"]
+
+
+def _logical_paths(metadata: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(construct path, logical id) for every resource the metadata names."""
+    return list(_metadata_entries(metadata, _LOGICAL_ID, str))
 
 
 def _own_paths(logical_paths: list[tuple[str, str]], prefix: str) -> dict[str, str]:
@@ -403,18 +409,8 @@ def _acknowledgements(metadata: object) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     if not isinstance(metadata, dict):
         return found
-    for path, entries in metadata.items():
-        if not isinstance(entries, list):
-            continue
-        for entry in entries:
-            if (
-                isinstance(entry, dict)
-                and entry.get("type") == _ACKNOWLEDGED_RULES
-                and isinstance(entry.get("data"), dict)
-            ):
-                found.setdefault(path, {}).update(
-                    {str(k): str(v) for k, v in entry["data"].items()}
-                )
+    for path, data in _metadata_entries(metadata, _ACKNOWLEDGED_RULES, dict):
+        found.setdefault(path, {}).update({str(k): str(v) for k, v in data.items()})
     return found
 
 
