@@ -451,6 +451,67 @@ def test_explicit_choices_are_kept() -> None:
     }
 
 
+def test_explicit_choices_in_a_protected_environment_are_kept_and_the_rest_filled() -> None:
+    # Staging requires PITR and versioning (and no deletion protection, so nothing here
+    # fails the synth). An explicit False, a token and the user's own property override
+    # all count as set; only what nobody set is filled in.
+    app = cdk.App()
+    stack = cdk.Stack(app, "Kept")
+    dynamodb.Table(
+        stack,
+        "Off",
+        partition_key=PARTITION_KEY,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=False
+        ),
+    )
+    token = dynamodb.CfnTable(
+        stack,
+        "Token",
+        key_schema=[dynamodb.CfnTable.KeySchemaProperty(attribute_name="pk", key_type="HASH")],
+        attribute_definitions=[
+            dynamodb.CfnTable.AttributeDefinitionProperty(attribute_name="pk", attribute_type="S")
+        ],
+        billing_mode="PAY_PER_REQUEST",
+        point_in_time_recovery_specification=dynamodb.CfnTable.PointInTimeRecoverySpecificationProperty(
+            point_in_time_recovery_enabled=cdk.Token.as_any(
+                cdk.CfnParameter(stack, "Pitr", type="String", default="true").value_as_string
+            )
+        ),
+    )
+    overridden = s3.Bucket(stack, "Overridden")
+    assert isinstance(overridden.node.default_child, s3.CfnBucket)
+    overridden.node.default_child.add_property_override(
+        "VersioningConfiguration.Status", "Suspended"
+    )
+    dynamodb.Table(stack, "Unset", partition_key=PARTITION_KEY)
+    s3.Bucket(stack, "Plain")
+    StatefulnessGuard.apply(app, environment="staging")
+    t = app.synth().get_stack_by_name("Kept").template
+    by_path = {
+        name: next(r for lid, r in t["Resources"].items() if lid.startswith(name))["Properties"]
+        for name in ("Off", "Token", "Overridden", "Unset", "Plain")
+    }
+    pitr = "PointInTimeRecoverySpecification"
+    assert by_path["Off"][pitr] == {"PointInTimeRecoveryEnabled": False}
+    assert by_path["Token"][pitr] == {"PointInTimeRecoveryEnabled": {"Ref": "Pitr"}}
+    assert by_path["Overridden"]["VersioningConfiguration"] == {"Status": "Suspended"}
+    assert by_path["Unset"][pitr] == {"PointInTimeRecoveryEnabled": True}
+    assert by_path["Plain"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert token.node.path == "Kept/Token"
+
+
+def test_an_expired_termination_protection_acknowledgement_no_longer_counts() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Sandbox")
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    StatefulnessGuard.acknowledge(
+        stack, "LAT2501", "torn down by the nightly job", expires=yesterday
+    )
+    StatefulnessGuard.apply(app, environment="prod")
+    assert app.synth().get_stack_by_name("Sandbox").termination_protection is True
+
+
 def test_prod_stack_termination_protection_can_be_acknowledged() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "Sandbox")

@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
@@ -51,7 +50,6 @@ from aws_cdk import (
     IPolicyValidationContext,
     IPolicyValidationPlugin,
     MissingRemovalPolicies,
-    NestedStack,
     PolicyValidationPluginReport,
     PolicyViolatingResource,
     PolicyViolation,
@@ -59,7 +57,6 @@ from aws_cdk import (
     RemovalPolicy,
     Stack,
     Stage,
-    TagManager,
     Tags,
     Validations,
 )
@@ -72,6 +69,7 @@ from .._policy import StatefulnessPolicy, create_statefulness_policy
 from .._version import __version__
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_type, stateful_types
 from ._context import ENVIRONMENT_CONTEXT_KEY, policy_for
+from ._node_pass import GuardPass
 from ._removal import to_removal_policy
 from ._tags import BACKUP_TAG
 
@@ -96,38 +94,8 @@ MARKER_ID: Final = "LatticeStatefulnessGuard"
 # in prod/staging the guard raises it to RETAIN instead of failing the synth.
 _CDK_DEFAULT_DESTROY: Final = ("AWS::SQS::Queue", "AWS::SecretsManager::Secret")
 _PROTECTED_TIERS: Final = (Tier.PROD, Tier.STAGING)
-# jsii encodes a number token as a huge negative double (-1.888e+289).
-_NUMBER_TOKEN_BELOW: Final = -1e280
-_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_UNKNOWN: Final = object()
-
-# Per Python class: the CloudFormation type of a node of that class, "" for nodes that
-# are not typed L1 resources. jsii gives every resource the Python class of its L1
-# (CfnBucket...), whose CFN_RESOURCE_TYPE_NAME is read once per class: afterwards
-# classifying a node costs no round trip.
-_CLASS_TYPE: dict[type, str] = {}
-# jsii references of resources some guard has handled: a second synth, or two guards
-# whose scopes overlap, handle each resource once.
-_HANDLED: set[str] = set()
 # Guards by the jsii reference of each scope (and Stage) they are installed on.
 _INSTALLED: dict[str, StatefulnessGuard] = {}
-
-
-def _class_type(cls: type) -> str:
-    cfn_type = _CLASS_TYPE.get(cls)
-    if cfn_type is None:
-        cfn_type = ""
-        # A generic CfnResource (custom resources) has no class-level type name: it
-        # is left to CDK's type-based aspects and the template check.
-        if issubclass(cls, CfnResource) and cls is not CfnResource:
-            cfn_type = str(getattr(cls, "CFN_RESOURCE_TYPE_NAME", "") or "")
-        _CLASS_TYPE[cls] = cfn_type
-    return cfn_type
-
-
-def _snake(name: str) -> str:
-    """``PointInTimeRecoverySpecification`` -> ``point_in_time_recovery_specification``."""
-    return _SNAKE.sub("_", name).lower()
 
 
 def _ref(node: object) -> str:
@@ -200,7 +168,7 @@ class StatefulnessGuard:
         )
         self.fail_synth: Final = fail_synth
         self._protected = policy.tier in _PROTECTED_TIERS
-        self._fills: dict[str, tuple[PropertyCheck, ...]] = {}
+        self._node: GuardPass | None = None
         self._selected: set[str] = set()
         #: Template file names of the stacks guarded, for the template check.
         self.template_files: set[str] = set()
@@ -385,95 +353,58 @@ class StatefulnessGuard:
     def run(self, scope: IConstruct) -> None:
         """Protect the stacks and stateful resources under ``scope``.
 
-        Called once per synth by the guard's aspect; safe to call again.
+        Called once per synth by the guard's aspect; safe to call again. The work is
+        done in Node (``_node/index.js``), in one jsii call; what to do is decided here.
         """
-        units: list[tuple[Stack, list[IConstruct]]] = []
+        if self._node is None:
+            self._node = GuardPass(self._spec())
+        template_files, enrol = self._node.protect(scope)
+        self.template_files.update(template_files)
+        for root in enrol:
+            self._select(root)
+
+    def _spec(self) -> dict[str, Any]:
+        """What the node-side pass applies, per stateful type (see ``_node/index.js``)."""
         policy = self.policy
-        # In dev nothing needs a property read: skip listing the resources at all.
-        reads = self.enrol_backups and policy.enable_backups
-        reads |= policy.deletion_protection or policy.point_in_time_recovery or policy.versioning
-        if isinstance(scope, Stage | Stack):
-            for stack in _stacks_under(scope):
-                if not reads:
-                    self._visit_stack(stack)  # nested stacks keep their parent's metadata
-                    continue
-                nodes = stack.node.find_all()  # a root stack's include its nested stacks'
-                for node in nodes:
-                    if isinstance(node, Stack):
-                        self._visit_stack(node)
-                units.append((_root_stack(stack), nodes))
-        elif not reads:
-            return
-        else:
-            units.append((_root_stack(Stack.of(scope)), scope.node.find_all()))
-        for root, nodes in units:
-            enrol = False
-            for node in nodes:
-                cfn_type = _class_type(type(node))
-                if not cfn_type:
-                    continue
-                known = stateful_type(cfn_type)
-                if known is None or not known.holds_data:
-                    continue
-                enrol |= self._protect(node, known)  # type: ignore[arg-type]
-            if enrol:
-                self._select(root)
-
-    def _visit_stack(self, stack: Stack) -> None:
-        self.template_files.add(stack.template_file)
-        options = stack.template_options
-        metadata = dict(options.metadata or {})
-        if ENVIRONMENT_CONTEXT_KEY not in metadata:
-            # The checker (and the validation plugin) read a stack's environment here.
-            metadata[ENVIRONMENT_CONTEXT_KEY] = self.policy.environment
-            options.metadata = metadata
-        if isinstance(stack, NestedStack):
-            return  # termination protection belongs to the root stack
-        if not self.termination_protection or stack.termination_protection:
-            return
-        entries = metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY)
-        if isinstance(entries, list) and any(_current(e, "LAT2501") for e in entries):
-            return
-        stack.termination_protection = True
-
-    def _protect(self, resource: CfnResource, known: StatefulType) -> bool:
-        """Fill in the properties of one stateful resource; True when it is enrolled."""
-        ref = _ref(resource)
-        if ref in _HANDLED:
-            return False
-        _HANDLED.add(ref)
-        member = known.cluster_member_property
-        if member is not None and getattr(resource, _snake(member), None) is not None:
-            return False  # an instance of a DB cluster: the cluster holds the data
-        for check in self._checks_for(known):
-            for path in _absent_paths(resource, check.path):
-                # jsii.invoke is what add_property_override calls, minus its run-time
-                # type check of the arguments (ours are a str and a JSON scalar).
-                jsii.invoke(resource, "addPropertyOverride", [path, _on_value(check)])
-        if not (self.enrol_backups and self.policy.enable_backups and known.aws_backup):
-            return False
-        if member is not None:
-            # Not covered by the type-based Tags aspect (a cluster's members must not be).
-            _tag(resource, self.policy.environment)
-        return True
+        enrol = self.enrol_backups and policy.enable_backups
+        types: dict[str, Any] = {}
+        for known in stateful_types().values():
+            if not known.holds_data:
+                continue
+            checks = self._checks_for(known)
+            enrolled = enrol and known.aws_backup
+            if not checks and not enrolled and known.cluster_member_property is None:
+                continue
+            types[known.type] = {
+                "checks": [{"path": c.path, "value": _on_value(c)} for c in checks],
+                "memberProperty": known.cluster_member_property,
+                "enrol": enrolled,
+            }
+        return {
+            "types": types,
+            # In dev nothing needs a property read: the pass then only visits stacks.
+            "reads": any(t["checks"] or t["enrol"] for t in types.values()),
+            "environment": policy.environment,
+            "terminationProtection": self.termination_protection,
+            "backupTag": {"key": BACKUP_TAG, "value": policy.environment} if enrol else None,
+            "environmentKey": ENVIRONMENT_CONTEXT_KEY,
+            "acknowledgementsKey": ACKNOWLEDGEMENTS_METADATA_KEY,
+            "minReason": MIN_REASON_LENGTH,
+        }
 
     def _checks_for(self, known: StatefulType) -> tuple[PropertyCheck, ...]:
-        checks = self._fills.get(known.type)
-        if checks is None:
-            wanted = (
-                (known.deletion_protection, self.policy.deletion_protection),
-                (known.point_in_time_recovery, self.policy.point_in_time_recovery),
-                (known.versioning, self.policy.versioning),
-            )
-            # A check CloudFormation's default satisfies (RDS keeps a day of automated
-            # backups) never needs filling, so it is not even read.
-            checks = tuple(
-                check
-                for check, required in wanted
-                if required and check is not None and not _is_on(check.default, check)
-            )
-            self._fills[known.type] = checks
-        return checks
+        wanted = (
+            (known.deletion_protection, self.policy.deletion_protection),
+            (known.point_in_time_recovery, self.policy.point_in_time_recovery),
+            (known.versioning, self.policy.versioning),
+        )
+        # A check CloudFormation's default satisfies (RDS keeps a day of automated
+        # backups) never needs filling, so it is not even read.
+        return tuple(
+            check
+            for check, required in wanted
+            if required and check is not None and not _is_on(check.default, check)
+        )
 
     def _select(self, stack: Stack) -> None:
         # A tag selection covers every tagged resource of its account and region, so
@@ -519,33 +450,6 @@ def _stages_and_stacks(scope: IConstruct) -> list[IConstruct]:
     return found
 
 
-def _stacks_under(scope: IConstruct) -> list[Stack]:
-    """The stacks directly under ``scope`` (through plain constructs, not into Stages)."""
-    if isinstance(scope, Stack):
-        return [scope]
-    found: list[Stack] = []
-    for child in scope.node.children:
-        if isinstance(child, Stack):
-            found.append(child)
-        elif not isinstance(child, Stage):
-            found.extend(_stacks_under(child))
-    return found
-
-
-def _root_stack(stack: Stack) -> Stack:
-    while isinstance(stack, NestedStack) and stack.nested_stack_parent is not None:
-        stack = stack.nested_stack_parent
-    return stack
-
-
-def _tag(resource: CfnResource, environment: str) -> None:
-    tags = getattr(resource, "tags", None)
-    if not isinstance(tags, TagManager):
-        tags = getattr(resource, "cdk_tag_manager", None)
-    if isinstance(tags, TagManager):
-        tags.set_tag(BACKUP_TAG, environment)
-
-
 def _merged(current: object, entry: dict[str, str]) -> list[dict[str, Any]]:
     """``current`` acknowledgements with ``entry`` replacing one for the same rule."""
     kept = [
@@ -570,54 +474,6 @@ def _resource_of(construct: IConstruct) -> CfnResource:
         fix="acknowledge the resource itself, e.g. construct.node.default_child.",
         code="invalid-value",
     )
-
-
-def _absent_paths(resource: CfnResource, path: str) -> list[str]:
-    """The concrete paths of ``path`` that have no value on the L1 (to be filled in).
-
-    ``*`` walks a list (GlobalTable ``Replicas.*.DeletionProtectionEnabled``); a list
-    that TableV2 renders lazily is resolved first. Tokens count as set.
-    """
-    head, star, tail = path.partition(".*.")
-    if not star:
-        return [path] if _read(resource, path) is None else []
-    items = _read(resource, head, scalar=False)
-    if items is not None and not isinstance(items, list | tuple):
-        items = Stack.of(resource).resolve(items)  # an IResolvable (a Lazy list)
-    if not isinstance(items, list | tuple):
-        return []
-    return [
-        f"{head}.{index}.{tail}"
-        for index, item in enumerate(items)
-        if _walk(item, tail.split(".")) is None
-    ]
-
-
-def _read(resource: CfnResource, path: str, *, scalar: bool = True) -> Any:
-    """The L1 value at a dotted property path: None when absent, _UNKNOWN when unreadable."""
-    first, *rest = path.split(".")
-    value = getattr(resource, _snake(first), _UNKNOWN)
-    if not scalar:
-        return None if value is _UNKNOWN else value
-    return _walk(value, rest)
-
-
-def _walk(value: Any, parts: list[str]) -> Any:
-    for part in parts:
-        if value is None or value is _UNKNOWN:
-            return value
-        if isinstance(value, Mapping):
-            # Resolved values use the L1's camelCase names, structs their snake_case.
-            value = value.get(part, value.get(part[:1].lower() + part[1:], value.get(_snake(part))))
-        else:
-            value = getattr(value, _snake(part), _UNKNOWN)
-    if isinstance(value, str) and "${Token[" in value:
-        return _UNKNOWN
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _UNKNOWN if value < _NUMBER_TOKEN_BELOW else value
-    if value is None or isinstance(value, bool | str):
-        return value
-    return _UNKNOWN  # an IResolvable or an intrinsic, decided at deploy time
 
 
 def _is_on(value: Any, check: PropertyCheck) -> bool:
