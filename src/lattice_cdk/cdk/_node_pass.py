@@ -16,7 +16,6 @@ What the pass does is decided here in Python and handed over as data.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import tarfile
 import tempfile
@@ -62,21 +61,17 @@ def load_assembly() -> None:
     global _loaded
     if _loaded:
         return
-    data = _tarball()
-    # The runtime reads a tarball from a path; a name derived from the content lets
-    # several processes share it and its extraction cache.
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"{ASSEMBLY_NAME}-{ASSEMBLY_VERSION}-{digest}.tgz"
-    if not path.is_file() or path.read_bytes() != data:
-        partial = path.with_suffix(f".{id(data)}.partial")
-        partial.write_bytes(data)
-        partial.replace(path)  # atomic: a concurrent process sees all or nothing
-    # The private kernel is the one aws_cdk's own JSIIAssembly.load uses; the public
-    # JSIIAssembly.load wants the tarball inside a package, which a zip install or a
-    # read-only site-packages cannot offer for a file written at run time.
-    from jsii._runtime import kernel
+    # The runtime reads a tarball from a path (and keeps its own extraction cache, keyed
+    # by content). A private directory, not a shared name in /tmp that another user
+    # could have written first; the runtime is done with the file once load returns.
+    from jsii._runtime import kernel  # the kernel aws_cdk's own assemblies load into
 
-    kernel.load(ASSEMBLY_NAME, ASSEMBLY_VERSION, str(path))
+    with tempfile.TemporaryDirectory(prefix="lattice-") as folder:
+        path = Path(folder) / f"{ASSEMBLY_NAME}-{ASSEMBLY_VERSION}.tgz"
+        path.write_bytes(_tarball())
+        # Not JSIIAssembly.load: it wants the tarball inside an importable package,
+        # which would mean shipping a built binary instead of the readable files.
+        kernel.load(ASSEMBLY_NAME, ASSEMBLY_VERSION, str(path))
     _loaded = True
 
 
