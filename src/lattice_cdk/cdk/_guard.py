@@ -24,9 +24,11 @@ So the guard splits its work three ways:
   enrolment). No Python callback per node.
 * what needs a property read (deletion protection, point-in-time recovery, S3
   versioning), the stacks (termination protection, environment metadata) and the
-  BackupManager selection run in *one* Python callback per stage, which lists the
-  tree once (``find_all``), classifies nodes by Python class (cached, no round trip)
-  and reads properties only on stateful resources.
+  resources to enrol run in *one* Python callback per guarded scope and synth, which
+  makes *one* jsii call: the pass itself runs in Node (``_node/index.js``, loaded by
+  ``_node_pass``), so it costs no round trip per node, read or write. Python decides
+  what the pass does (per type: the paths to fill and their values) and hands it over
+  as data; it then adds the BackupManager selection for the stacks the pass reports.
 * what can only be judged on the result (an explicit Delete, deletion protection
   off, the auto-delete custom resource) is checked on the synthesized templates by a
   policy-validation plugin, in pure Python: the synth fails with the construct path,
