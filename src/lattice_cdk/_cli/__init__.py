@@ -7,22 +7,23 @@ Exit codes (bit flags, like cfn-lint's, so CI can choose what fails):
     2   error findings      4   warning findings      8   info findings
 
 Each verb lives in its own module with ``add_parser(subparsers)`` and ``run(args)``;
-modules import anything heavy inside ``run`` so ``lattice --version`` stays fast.
+modules import anything heavy inside ``run`` so ``lattice --version`` stays fast. The
+plain command lines of ``check``, ``report`` and ``diff`` skip argparse (``_fast``).
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
-import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._errors import LatticeError
-from .._version import __version__
 from ._common import EXIT_USAGE
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -30,17 +31,21 @@ __all__ = ["main"]
 COMMANDS: tuple[str, ...] = ("policy", "check", "report", "diff", "lock", "stack-policy")
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit 1, not 2.
-
-    Exit 2 means "error findings"; a usage mistake is unusable input.
-    """
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    import importlib
+
+    from .._version import __version__
+
+    class _Parser(argparse.ArgumentParser):
+        """An argument parser whose errors are one line and exit 1, not 2.
+
+        Exit 2 means "error findings"; a usage mistake is unusable input.
+        """
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
     parser = _Parser(
         prog="lattice",
         description="Keep stateful AWS infrastructure from losing data.",
@@ -56,11 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    from ._fast import parse
+
+    args: Any = parse(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
     # A run builds hundreds of thousands of acyclic records (parsed templates, resources,
     # findings) that live until it ends; the cyclic collector would only re-scan them
     # (3x the run time of a diff at 50,000 resources, and one full pass over the parsed

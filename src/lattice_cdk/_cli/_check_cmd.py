@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._common import write_output
 
 if TYPE_CHECKING:
+    import argparse
+
     from ..checker import CheckResult
 
 __all__ = ["add_parser", "check_extra", "run", "run_check"]
@@ -20,6 +20,8 @@ _FORMATS = ("text", "json", "sarif", "markdown")
 
 
 def add_parser(subparsers: Any) -> None:
+    from pathlib import Path
+
     parser = subparsers.add_parser(
         "check",
         help="find what can lose data in CloudFormation or a CDK cloud assembly",

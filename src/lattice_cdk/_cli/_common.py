@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 __all__ = [
     "EXIT_ERROR",
@@ -45,4 +44,6 @@ def write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text)
         return
+    from pathlib import Path
+
     Path(output).write_text(text, encoding="utf-8")

@@ -7,17 +7,20 @@ lattice diff --deployed-all NEW          every top-level stack of NEW, by stack 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError
 from ._common import write_output
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> None:
+    from pathlib import Path
+
     parser = subparsers.add_parser(
         "diff",
         help="find changes that delete, replace or expose stateful data",

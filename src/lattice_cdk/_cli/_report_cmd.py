@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._common import EXIT_OK, write_output
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["add_parser", "run"]
 
@@ -14,6 +15,8 @@ _FORMATS = ("text", "json", "markdown", "html")
 
 
 def add_parser(subparsers: Any) -> None:
+    from pathlib import Path
+
     parser = subparsers.add_parser(
         "report",
         help="inventory every stateful resource and how it is protected",
