@@ -1,6 +1,9 @@
 """Project configuration: ``lattice.toml`` or ``[tool.lattice]`` in ``pyproject.toml``.
 
-Looked up from the working directory upwards; the first file found wins. Example::
+Looked up from the working directory upwards; the first file found wins. A
+``pyproject.toml`` whose text cannot hold a ``tool.lattice`` key is not parsed (most
+projects have one, and parsing TOML costs the command a fifth of its start-up); a
+syntax error in such a file is left to the tools it configures. Example::
 
     [tool.lattice]
     environment = "prod"                      # default when nothing else says
@@ -35,6 +38,13 @@ __all__ = [
 #: The shortest reason an acknowledgement may give.
 MIN_REASON_LENGTH = 10
 _RULE_ID = re.compile(r"^LAT[123]\d{3}$")
+# Every way TOML can spell the key ``tool.lattice``: a table header or dotted key
+# (``[tool.lattice]``, ``[[tool.lattice.acknowledgements]]``, ``tool . "lattice" = {}``),
+# a ``[tool]`` table, an inline ``tool = {...}``. False alarms only cost a parse; a
+# ``\u`` escape could spell the key in a quoted key, so it counts too.
+_TOOL_LATTICE = re.compile(
+    rb"""["']?tool["']?[ \t]*(?:\.[ \t]*["']?lattice["']?[ \t]*[.=\]]|=|\])|\\[uU]"""
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,7 +81,7 @@ def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
         if own.is_file():
             return own, _read(own)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _may_configure_lattice(pyproject):
             table = _read(pyproject).get("tool", {}).get("lattice")
             if isinstance(table, dict):
                 return pyproject, table
@@ -179,6 +189,16 @@ def _acknowledgements(value: object, where: Path) -> tuple[ConfigAcknowledgement
             )
         )
     return tuple(found)
+
+
+def _may_configure_lattice(pyproject: Path) -> bool:
+    """Whether ``pyproject``'s text could hold ``[tool.lattice]`` (unreadable: yes, so
+    that reading it reports why)."""
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return True
+    return _TOOL_LATTICE.search(data) is not None
 
 
 def _read(path: Path) -> Mapping[str, Any]:
