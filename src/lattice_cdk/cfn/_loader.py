@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,21 @@ _LOGICAL_ID = "aws:cdk:logicalId"
 _ASSET_MANIFEST = "cdk:asset-manifest"
 _NESTED_STACK = "AWS::CloudFormation::Stack"
 _ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
+
+# JSON parsing is most of a big load. orjson (when installed) parses in about half the
+# time of the standard library, but importing it costs a few milliseconds, so a process
+# switches to it only once it has parsed this many bytes of JSON: small inputs never pay
+# for the import.
+ORJSON_AFTER_BYTES = 1 << 20
+_json_bytes = 0
+_fast_loads: Callable[[bytes], Any] | None = None
+_fast_missing = False
+_JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
+# orjson reads an integer beyond 64 bits as a float, where the standard library keeps it
+# exact; such a number has at least 19 digits. (Digits are mapped to "0" so that one
+# find() spots a run; a long digit run inside a string only costs the slower parse.)
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGIT_RUN = b"0" * 19
 
 
 def load(path: str | Path) -> Assembly:
@@ -87,7 +102,7 @@ def load_template_file(
     fills in paths the template's ``aws:cdk:path`` metadata does not carry.
     """
     location = str(path)
-    template = _parse(_read_text(path), location=location)
+    template = _parse(_read_bytes(path), location=location)
     by_type = _check_shape(template, location=location)
     return _stack(
         template,
@@ -102,12 +117,50 @@ def load_template_file(
 def parse_template(text: str, *, location: str) -> dict[str, Any]:
     """Parse template text (JSON, else YAML with CloudFormation short tags) and check its
     shape."""
-    data = _parse(text, location=location)
+    data = _parse_text(text, location=location)
     _check_shape(data, location=location)
     return data  # type: ignore[no-any-return]
 
 
-def _parse(text: str, *, location: str) -> Any:
+def _parse(data: bytes, *, location: str) -> Any:
+    """Parse a template file's bytes: JSON (with orjson on big inputs), else YAML."""
+    parsed = _fast_json(data)
+    if parsed is not _NOT_PARSED:
+        return parsed
+    return _parse_text(_decode(data, location=location), location=location)
+
+
+_NOT_PARSED = object()
+
+
+def _fast_json(data: bytes) -> Any:
+    """``data`` parsed by orjson, or ``_NOT_PARSED`` when the standard library must.
+
+    Whatever orjson accepts, it reads as ``json.loads`` would (the digit-run guard
+    covers the one difference: big integers). What it rejects (NaN, lone surrogates,
+    invalid UTF-8, a syntax error) goes to the standard library, which accepts it as
+    before or words the error as before.
+    """
+    global _json_bytes, _fast_loads, _fast_missing
+    _json_bytes += len(data)
+    if _fast_loads is None:
+        if _fast_missing or _json_bytes < ORJSON_AFTER_BYTES:
+            return _NOT_PARSED
+        try:
+            import orjson
+        except ImportError:
+            _fast_missing = True
+            return _NOT_PARSED
+        _fast_loads = orjson.loads
+    if not _JSON_START.match(data) or data.translate(_DIGITS).find(_LONG_DIGIT_RUN) >= 0:
+        return _NOT_PARSED
+    try:
+        return _fast_loads(data)
+    except ValueError:  # orjson.JSONDecodeError
+        return _NOT_PARSED
+
+
+def _parse_text(text: str, *, location: str) -> Any:
     stripped = text.lstrip()
     if not stripped:
         raise InputError("is empty.", location=location, code="malformed-template")
@@ -206,11 +259,12 @@ def _load_folder(root: Path) -> Iterator[Stack]:
     for path in files:
         if path.suffix not in _TEMPLATE_SUFFIXES or any(a in path.parents for a in assemblies):
             continue
-        text = _read_text(path)
+        raw = _read_bytes(path)
+        _decode(raw, location=str(path))  # unreadable text is an error, template or not
         # A folder may hold other JSON/YAML (package.json, configs): only templates count.
-        if "Resources" not in text:
+        if b"Resources" not in raw:
             continue
-        data = _parse(text, location=str(path))
+        data = _parse(raw, location=str(path))
         if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
             continue
         by_type = _check_shape(data, location=str(path))
@@ -414,23 +468,37 @@ def _acknowledgements(metadata: object) -> dict[str, dict[str, str]]:
     return found
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file.", location=str(path), code="missing-input") from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "is not UTF-8 text.", location=str(path), code="malformed-template"
-        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot be read ({exc.strerror}).", location=str(path), code="missing-input"
         ) from None
 
 
+def _decode(data: bytes, *, location: str) -> str:
+    """The text ``Path.read_text`` gives: UTF-8, with universal newlines (so that
+    error positions count lines as they always did)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            "is not UTF-8 text.", location=location, code="malformed-template"
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def _read_json(path: Path) -> Any:
-    text = _read_text(path)
+    data = _read_bytes(path)
+    parsed = _fast_json(data)
+    if parsed is not _NOT_PARSED:
+        return parsed
+    text = _decode(data, location=str(path))
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -1,0 +1,144 @@
+"""Templates read the same with orjson (big inputs) and with the standard library.
+
+The loader switches to orjson once a process has parsed ``ORJSON_AFTER_BYTES`` of JSON;
+these tests force each parser and hold them to the same results and the same errors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from lattice_cdk import InputError
+from lattice_cdk.cfn import _loader, load
+from lattice_cdk.checker import check
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, parser: str) -> None:
+    monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_fast_loads", None)
+    if parser == "orjson":
+        monkeypatch.setattr(_loader, "ORJSON_AFTER_BYTES", 0)
+        monkeypatch.setattr(_loader, "_fast_missing", False)
+    else:
+        monkeypatch.setattr(_loader, "_fast_missing", True)
+
+
+def _parse_with(monkeypatch: pytest.MonkeyPatch, parser: str, data: bytes) -> object:
+    _use(monkeypatch, parser)
+    return _loader._parse(data, location="t.json")
+
+
+def test_every_json_file_of_the_tests_parses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted(p for p in TESTS.rglob("*.json") if p.stat().st_size < 2_000_000)
+    assert len(files) > 100
+    for path in files:
+        data = path.read_bytes()
+        expected = json.loads(data.decode("utf-8"))
+        fast = _parse_with(monkeypatch, "orjson", data)
+        assert fast == expected, path
+        assert json.dumps(fast) == json.dumps(expected), path  # same types (1 vs 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Resources": {}, "Big": 123456789012345678901234567890}',
+        '{"Resources": {}, "Neg": -9223372036854775809}',
+        '{"Resources": {}, "Max": 18446744073709551615, "Min": -9223372036854775808}',
+        '{"Resources": {}, "Float": 1.0000000000000002, "Tiny": 5e-324, "Int": 7}',
+        '{"Resources": {}, "Surrogate": "\\ud800", "Nul": "a\\u0000b"}',
+        '{"Resources": {}, "Dup": 1, "Dup": 2}',
+        '\r\n  {"Resources": {}}\r\n',
+    ],
+)
+def test_values_are_read_as_the_standard_library_reads_them(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    expected = json.loads(text)
+    for parser in ("stdlib", "orjson"):
+        parsed = _parse_with(monkeypatch, parser, text.encode())
+        assert repr(parsed) == repr(expected), parser
+
+
+def test_a_byte_order_mark_is_read_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b'\xef\xbb\xbf{"Resources": {}}'  # not JSON text: YAML reads it
+    assert _parse_with(monkeypatch, "orjson", data) == _parse_with(monkeypatch, "stdlib", data)
+
+
+def test_nan_and_infinity_are_accepted_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = _parse_with(monkeypatch, "orjson", b'{"Resources": {}, "A": NaN, "B": 1e400}')
+    assert isinstance(parsed, dict)
+    assert math.isnan(parsed["A"])
+    assert parsed["B"] == math.inf
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"Resources": {',
+        b'{\r\n"Resources":\r{\r\n}\r,,}',
+        b'{"Resources": {}}\n{"again": 1}',
+        b"\xff\xfe\x00{",
+        b'{"Resources": {"\xff": 1}}',
+        b"  \n",
+    ],
+)
+def test_errors_are_worded_the_same(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    messages = []
+    for parser in ("stdlib", "orjson"):
+        _use(monkeypatch, parser)
+        with pytest.raises(InputError) as caught:
+            _loader._parse(data, location="t.json")
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+
+
+def test_without_orjson_the_standard_library_parses(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _use(monkeypatch, "orjson")
+    monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson raises ImportError
+    path = tmp_path / "t.json"
+    path.write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    assert load(path).stacks[0].resources["T"].type == "AWS::SNS::Topic"
+    assert _loader._fast_loads is None
+    assert _loader._fast_missing
+
+
+def test_small_inputs_do_not_import_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_fast_loads", None)
+    monkeypatch.setattr(_loader, "_fast_missing", False)
+    _loader._parse(b'{"Resources": {}}', location="t.json")
+    assert _loader._fast_loads is None
+
+
+def test_a_generated_assembly_checks_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+    try:
+        from gen_assembly import generate_assembly
+    finally:
+        sys.path.pop(0)
+    root = generate_assembly(tmp_path, stacks=6, resources_per_stack=40, seed=3)
+    results = []
+    for parser in ("stdlib", "orjson"):
+        _use(monkeypatch, parser)
+        assembly = load(root)
+        results.append(
+            (
+                [s.template for s in assembly.stacks],
+                [f.to_dict() for f in check(assembly).findings],
+            )
+        )
+    assert _loader._fast_loads is not None
+    assert results[0] == results[1]
+    assert results[0][1]  # the assembly has findings to compare
