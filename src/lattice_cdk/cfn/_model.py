@@ -45,6 +45,19 @@ class Resource:
         return None
 
 
+# Slot setters of Resource, for LazyResources to fill a record without its __init__
+# (every field is set, as __init__ would; a test holds the two equal).
+_new = object.__new__
+_set_logical_id = Resource.__dict__["logical_id"].__set__
+_set_type = Resource.__dict__["type"].__set__
+_set_properties = Resource.__dict__["properties"].__set__
+_set_deletion_policy = Resource.__dict__["deletion_policy"].__set__
+_set_update_replace_policy = Resource.__dict__["update_replace_policy"].__set__
+_set_condition = Resource.__dict__["condition"].__set__
+_set_metadata = Resource.__dict__["metadata"].__set__
+_set_cdk_path = Resource.__dict__["cdk_path"].__set__
+
+
 class LazyResources(Mapping[str, Resource]):
     """A template's resources, each turned into a :class:`Resource` on first access.
 
@@ -72,16 +85,18 @@ class LazyResources(Mapping[str, Resource]):
         resource = self._built.get(logical_id)
         if resource is None:
             body = self._raw[logical_id]
-            resource = Resource(
-                logical_id=logical_id,
-                type=body["Type"],
-                properties=body.get("Properties") or {},
-                deletion_policy=body.get("DeletionPolicy"),
-                update_replace_policy=body.get("UpdateReplacePolicy"),
-                condition=body.get("Condition"),
-                metadata=body.get("Metadata") or {},
-                cdk_path=self._paths.get(logical_id),
-            )
+            get = body.get
+            # The frozen dataclass's __init__ (keyword arguments, object.__setattr__ per
+            # field) costs twice this; a big check builds tens of thousands of records.
+            resource = _new(Resource)
+            _set_logical_id(resource, logical_id)
+            _set_type(resource, body["Type"])
+            _set_properties(resource, get("Properties") or {})
+            _set_deletion_policy(resource, get("DeletionPolicy"))
+            _set_update_replace_policy(resource, get("UpdateReplacePolicy"))
+            _set_condition(resource, get("Condition"))
+            _set_metadata(resource, get("Metadata") or {})
+            _set_cdk_path(resource, self._paths.get(logical_id))
             self._built[logical_id] = resource
         return resource
 

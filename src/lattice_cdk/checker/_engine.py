@@ -11,6 +11,7 @@ import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
@@ -22,7 +23,7 @@ from ..cfn._model import Assembly, Resource, Stack
 from ._acks import apply_acknowledgements
 from ._backup import BackupIndex
 from ._environment import StackEnvironment, resolve_environments
-from ._rule import Hit, ResourceRule, StackContext, StackRule, applies_to
+from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
 from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, RULES, all_rule_infos
 
 __all__ = ["CheckResult", "ExtraCheck", "check"]
@@ -48,8 +49,22 @@ class CheckResult:
         return exit_code(self.findings)
 
 
+_Bound = tuple[tuple[RuleInfo, ResourceCheck], ...]
+
+
+class _Dispatch(NamedTuple):
+    """The rules of one resource type, as (info, check) pairs: ``all`` for a resource
+    that holds data (or a type with no stateful knowledge), ``not_holding`` for one
+    whose data lives elsewhere (a cluster member): the rules not limited to data
+    holders."""
+
+    kind: StatefulType | None
+    all: _Bound
+    not_holding: _Bound
+
+
 @cache
-def _dispatch() -> dict[str, tuple[ResourceRule, ...]]:
+def _dispatch() -> dict[str, _Dispatch]:
     table: dict[str, list[ResourceRule]] = {}
     resource_rules = [r for r in RULES if isinstance(r, ResourceRule)]
     known = stateful_types()
@@ -58,7 +73,14 @@ def _dispatch() -> dict[str, tuple[ResourceRule, ...]]:
         for rule in resource_rules:
             if applies_to(rule, name, known.get(name)):
                 table.setdefault(name, []).append(rule)
-    return {name: tuple(rules) for name, rules in table.items()}
+    return {
+        name: _Dispatch(
+            known.get(name),
+            tuple((r.info, r.check) for r in rules),
+            tuple((r.info, r.check) for r in rules if not r.data_holders_only),
+        )
+        for name, rules in table.items()
+    }
 
 
 def check(
@@ -118,7 +140,6 @@ def _check(
     )
     backups = BackupIndex.build(assembly)
     dispatch = _dispatch()
-    knowledge = stateful_types()
     stack_rules = [r for r in RULES if isinstance(r, StackRule)]
     policies: dict[str, StatefulnessPolicy] = {}
     checked_types: set[str] = set()
@@ -144,15 +165,22 @@ def _check(
             rules = dispatch.get(rtype)
             if rules is None:
                 continue
-            kind = knowledge.get(rtype)
+            kind = rules.kind
+            # Whether a resource holds data: per type, or per resource for a type whose
+            # cluster members keep their data in the cluster.
+            member = None
+            if kind is not None and kind.holds_data:
+                member = kind.cluster_member_property
+            run = rules.all if kind is None or kind.holds_data else rules.not_holding
             for logical_id in logical_ids:
                 resource = resources[logical_id]
-                holds_data = kind is None or _holds_data(resource, kind)
-                for rule in rules:
-                    if kind is not None and rule.data_holders_only and not holds_data:
-                        continue
-                    for hit in rule.check(resource, kind, ctx):
-                        findings.append(_finding(rule.info, hit, stack, resource))
+                if member is not None and resource.properties.get(member) is not None:
+                    bound = rules.not_holding
+                else:
+                    bound = run
+                for info, rule_check in bound:
+                    for hit in rule_check(resource, kind, ctx):
+                        findings.append(_finding(info, hit, stack, resource))
         if progress is not None:
             progress(done, total)
     for extra in extra_checks:
@@ -166,13 +194,6 @@ def _check(
         environments=environments,
         backups=backups,
     )
-
-
-def _holds_data(resource: Resource, kind: StatefulType) -> bool:
-    if not kind.holds_data:
-        return False
-    member = kind.cluster_member_property
-    return member is None or resource.properties.get(member) is None
 
 
 def _check_type(rtype: str, stack: Stack, logical_id: str) -> None:
