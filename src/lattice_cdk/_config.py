@@ -18,14 +18,16 @@ syntax error in such a file is left to the tools it configures. Example::
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = [
     "MIN_REASON_LENGTH",
@@ -130,6 +132,8 @@ def parse_expiry(value: object) -> dt.date | None:
     """An expiry as a date: a TOML date or a ``YYYY-MM-DD`` string; raises ValueError."""
     if value is None:
         return None
+    import datetime as dt  # only when an expiry is given; start-up does without
+
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -7,8 +7,8 @@ environments (``qa``, ``uat``, ``sandbox``...) on one of those tiers, in Python 
 
 from __future__ import annotations
 
+import _thread  # threading's lock, without importing threading at start-up
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,7 +70,7 @@ class EnvironmentRegistry:
 
     def __init__(self) -> None:
         self._custom: dict[str, Tier] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def register(self, name: str, *, tier: str | Tier) -> ResolvedEnvironment:
         """Register ``name`` as an environment protected like ``tier``.

@@ -10,16 +10,18 @@ ignored); after its expiry date the finding returns, saying so.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._config import MIN_REASON_LENGTH, ConfigAcknowledgement, parse_expiry
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding
 from ..cfn._model import Assembly, Stack
 from .rules import INVALID_ACKNOWLEDGEMENT
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = ["CDK_NAMESPACE", "apply_acknowledgements"]
 
@@ -35,7 +37,6 @@ def apply_acknowledgements(
     today: dt.date | None = None,
 ) -> list[Finding]:
     """``findings`` with acknowledged ones marked, plus LAT2903 for invalid records."""
-    today = today or dt.date.today()
     stacks = {s.label: s for s in assembly.stacks}
     problems: dict[tuple[str, str | None, int], Finding] = {}
     out: list[Finding] = []
@@ -54,6 +55,16 @@ def apply_acknowledgements(
     return out
 
 
+def _expired(expires: dt.date, today: dt.date | None) -> bool:
+    """Whether ``expires`` is past (``today`` defaults to the real one, looked up only
+    when some acknowledgement has an expiry)."""
+    if today is None:
+        import datetime as dt
+
+        today = dt.date.today()
+    return expires < today
+
+
 def _expired_note(finding: Finding, reason: str, expires: dt.date) -> Finding:
     return replace(
         finding,
@@ -64,7 +75,7 @@ def _expired_note(finding: Finding, reason: str, expires: dt.date) -> Finding:
 def _from_metadata(
     finding: Finding,
     stack: Stack | None,
-    today: dt.date,
+    today: dt.date | None,
     problems: dict[tuple[str, str | None, int], Finding],
 ) -> Finding | None:
     if stack is None:
@@ -88,7 +99,7 @@ def _from_metadata(
         rule_id, reason, expires = parsed
         if rule_id != finding.rule_id:
             continue
-        if expires is not None and expires < today:
+        if expires is not None and _expired(expires, today):
             return _expired_note(finding, reason, expires)
         return finding.acknowledge(reason)
     return None
@@ -147,7 +158,7 @@ def _from_cdk(finding: Finding, stack: Stack) -> Finding | None:
 
 
 def _from_config(
-    finding: Finding, config: Iterable[ConfigAcknowledgement], today: dt.date
+    finding: Finding, config: Iterable[ConfigAcknowledgement], today: dt.date | None
 ) -> Finding | None:
     names = [n for n in (finding.construct_path, finding.logical_id) if n]
     if finding.logical_id:
@@ -157,7 +168,7 @@ def _from_config(
             continue
         if ack.resource != "*" and not any(fnmatchcase(n, ack.resource) for n in names):
             continue
-        if ack.expires is not None and ack.expires < today:
+        if ack.expires is not None and _expired(ack.expires, today):
             return _expired_note(finding, ack.reason, ack.expires)
         return finding.acknowledge(ack.reason)
     return None

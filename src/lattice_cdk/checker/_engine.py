@@ -6,12 +6,11 @@ from the registry), so stateless resources cost one dictionary lookup each.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
@@ -25,6 +24,9 @@ from ._backup import BackupIndex
 from ._environment import StackEnvironment, resolve_environments
 from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
 from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, RULES, all_rule_infos
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = ["CheckResult", "ExtraCheck", "check"]
 
