@@ -10,6 +10,11 @@ changed, one stateful resource removed per ten stacks, so the diff has real work
 
     .venv/bin/python benchmarks/bench_diff.py            # 1k, 10k, 50k
     .venv/bin/python benchmarks/bench_diff.py --sizes 10000 --repeat 7
+    .venv/bin/python benchmarks/bench_diff.py --fresh --repeat 7   # fresh processes
+
+``--fresh`` times what CI pays instead: ``lattice diff OLD NEW`` as a fresh process
+(compiled bytecode, as installed) against a floor process that ``json.load`` s every
+template of both assemblies and loops over the resources, interleaved.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -120,11 +127,66 @@ def run(size: int, repeat: int) -> dict[str, Any]:
         }
 
 
+FLOOR = r"""
+import json, sys
+from pathlib import Path
+count = 0
+for root in map(Path, sys.argv[1:]):
+    manifest = json.loads((root / "manifest.json").read_text())
+    for artifact in manifest["artifacts"].values():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template = json.loads((root / artifact["properties"]["templateFile"]).read_text())
+        for logical_id, resource in template["Resources"].items():
+            count += 1
+print(count)
+"""
+
+
+def run_fresh(size: int, repeat: int, work: Path) -> dict[str, Any]:
+    old, new = work / f"diff-old-{size}", work / f"diff-new-{size}"
+    if not (new / "manifest.json").is_file():
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(new, ignore_errors=True)
+        generate_assembly(old, stacks=max(1, size // PER_STACK), resources_per_stack=PER_STACK)
+        _mutate(old, new)
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env.pop("CI", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode, as an installed package has it
+    commands = {
+        "floor": [sys.executable, "-c", FLOOR, str(old), str(new)],
+        "diff": [sys.executable, "-m", "lattice_cdk", "diff", str(old), str(new), "-o", os.devnull],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():  # warm: bytecode, page cache
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
+    for _ in range(repeat):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {
+        "resources": size,
+        "floor_min_s": round(min(times["floor"]), 4),
+        "floor_median_s": round(statistics.median(times["floor"]), 4),
+        "diff_min_s": round(min(times["diff"]), 4),
+        "diff_median_s": round(statistics.median(times["diff"]), 4),
+        "ratio_of_mins": round(min(times["diff"]) / min(times["floor"]), 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--fresh", action="store_true", help="time fresh processes")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/lattice-bench"))
     args = parser.parse_args()
+    if args.fresh:
+        args.work.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            print(json.dumps(run_fresh(size, args.repeat, args.work)), flush=True)
+        return
     rows = [run(size, args.repeat) for size in args.sizes]
     for row in rows:
         print(json.dumps(row))
