@@ -38,3 +38,14 @@ def test_public_namespace_is_explicit() -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="NoSuchThing"):
         lattice_cdk.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
+
+
+@pytest.mark.parametrize("module", ["lattice_cdk.changes", "lattice_cdk.checker"])
+def test_lazy_subpackage_names_all_resolve(module: str) -> None:
+    import importlib
+
+    package = importlib.import_module(module)
+    for name in package.__all__:
+        assert getattr(package, name) is not None, name
+    with pytest.raises(AttributeError, match="NoSuchThing"):
+        package.NoSuchThing  # noqa: B018

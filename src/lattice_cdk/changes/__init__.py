@@ -12,24 +12,31 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
     stack_policies(assembly)           CloudFormation stack policies per stack
 """
 
-from ._deployed import cloudformation_client, deployed_assembly, fetch_deployed
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._diff import StackPair, diff_assemblies, diff_stacks, match_stacks
-from ._lock import (
-    LOCK_FILE,
-    Lock,
-    LockEntry,
-    LockUpdate,
-    build_lock,
-    lock_changes,
-    lock_check,
-    lock_findings,
-    read_lock,
-    update_lock,
-    write_lock,
-)
 from ._rules import RULES, RULES_BY_ID
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
-from ._stack_policy import apply_stack_policies, build_stack_policy, stack_policies
+
+if TYPE_CHECKING:
+    from ._deployed import cloudformation_client, deployed_assembly, fetch_deployed
+    from ._lock import (
+        LOCK_FILE,
+        Lock,
+        LockEntry,
+        LockUpdate,
+        build_lock,
+        lock_changes,
+        lock_check,
+        lock_findings,
+        read_lock,
+        update_lock,
+        write_lock,
+    )
+    from ._stack_policy import apply_stack_policies, build_stack_policy, stack_policies
 
 __all__ = [
     "LOCK_FILE",
@@ -60,3 +67,43 @@ __all__ = [
     "update_lock",
     "write_lock",
 ]
+
+# Loaded on first access: name -> module. ``lattice diff OLD NEW`` needs neither the
+# lock, nor stack policies, nor the AWS side.
+_LAZY: dict[str, str] = {
+    "cloudformation_client": "._deployed",
+    "deployed_assembly": "._deployed",
+    "fetch_deployed": "._deployed",
+    **dict.fromkeys(
+        (
+            "LOCK_FILE",
+            "Lock",
+            "LockEntry",
+            "LockUpdate",
+            "build_lock",
+            "lock_changes",
+            "lock_check",
+            "lock_findings",
+            "read_lock",
+            "update_lock",
+            "write_lock",
+        ),
+        "._lock",
+    ),
+    "apply_stack_policies": "._stack_policy",
+    "build_stack_policy": "._stack_policy",
+    "stack_policies": "._stack_policy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
