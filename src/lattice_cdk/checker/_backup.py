@@ -414,13 +414,18 @@ def _selects(
             return False
         if holds is None:
             conditions = None
-    excluded = _or(
-        *(_target_matches(t, stack, resource, knowledge) for t in selection.not_resources)
-    )
-    result = _and(base, conditions, _not(excluded))
-    if result is True and selection.unreadable:
-        return None
-    return result
+    # NOT any NotResources target: one that matches excludes it, an unknown one leaves
+    # it undecided.
+    excluded: bool | None = False
+    for target in selection.not_resources:
+        matched = _target_matches(target, stack, resource, knowledge)
+        if matched is True:
+            return False
+        if matched is None:
+            excluded = None
+    if base is True and conditions is True and excluded is False:
+        return None if selection.unreadable else True
+    return None
 
 
 def resource_tags(
@@ -446,27 +451,13 @@ def resource_tags(
     return tags, known
 
 
-def _or(*values: bool | None) -> bool | None:
-    if True in values:
-        return True
-    return None if None in values else False
-
-
-def _and(*values: bool | None) -> bool | None:
-    if False in values:
-        return False
-    return None if None in values else True
-
-
-def _not(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
-
 def _tag_key(key: str) -> str:
     return key[len(_TAG_PREFIX) :] if key.startswith(_TAG_PREFIX) else key
 
 
 def _literal(value: Any) -> Any:
+    if type(value) is str:  # the common case, and what str(value) would give
+        return value
     return UNKNOWN if is_intrinsic(value) or not isinstance(value, str | int | bool) else str(value)
 
 
