@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
+from ._records import Record, set_field
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,8 +49,7 @@ _TOOL_LATTICE = re.compile(
 )
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ConfigAcknowledgement:
+class ConfigAcknowledgement(Record):
     """A finding accepted in the configuration file.
 
     ``resource`` and ``stack`` are glob patterns (``*`` by default: any) matched against
@@ -58,22 +57,53 @@ class ConfigAcknowledgement:
     After ``expires`` (a date, default never) the finding returns.
     """
 
+    __slots__ = ("rule_id", "reason", "resource", "stack", "expires")  # noqa: RUF023 (field order)
     rule_id: str
     reason: str
-    resource: str = "*"
-    stack: str = "*"
-    expires: dt.date | None = None
+    resource: str
+    stack: str
+    expires: dt.date | None
+
+    def __init__(
+        self,
+        *,
+        rule_id: str,
+        reason: str,
+        resource: str = "*",
+        stack: str = "*",
+        expires: dt.date | None = None,
+    ) -> None:
+        set_field(self, "rule_id", rule_id)
+        set_field(self, "reason", reason)
+        set_field(self, "resource", resource)
+        set_field(self, "stack", stack)
+        set_field(self, "expires", expires)
 
 
-@dataclass(frozen=True, kw_only=True)
-class LatticeConfig:
+class LatticeConfig(Record):
     """What a project's configuration file says (empty when there is none)."""
 
-    path: Path | None = None
-    environment: str | None = None
-    environments: Mapping[str, str] = field(default_factory=dict)
-    acknowledgements: tuple[ConfigAcknowledgement, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    __slots__ = ("path", "environment", "environments", "acknowledgements", "raw")  # noqa: RUF023 (field order)
+    path: Path | None
+    environment: str | None
+    environments: Mapping[str, str]
+    acknowledgements: tuple[ConfigAcknowledgement, ...]
+    raw: Mapping[str, Any]
+
+    def __init__(
+        self,
+        *,
+        path: Path | None = None,
+        environment: str | None = None,
+        environments: Mapping[str, str] | None = None,
+        acknowledgements: tuple[ConfigAcknowledgement, ...] = (),
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "environment", environment)
+        set_field(self, "environments", {} if environments is None else environments)
+        set_field(self, "acknowledgements", acknowledgements)
+        set_field(self, "raw", {} if raw is None else raw)
 
 
 def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:

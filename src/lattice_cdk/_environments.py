@@ -10,10 +10,10 @@ from __future__ import annotations
 import _thread  # threading's lock, without importing threading at start-up
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 
 from ._errors import UnknownEnvironmentError
+from ._records import Record, set_field
 
 __all__ = [
     "BUILTIN_ALIASES",
@@ -53,12 +53,16 @@ BUILTIN_ALIASES: Mapping[str, Tier] = {
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedEnvironment:
+class ResolvedEnvironment(Record):
     """An environment name resolved to its canonical spelling and tier."""
 
+    __slots__ = ("name", "tier")
     name: str
     tier: Tier
+
+    def __init__(self, name: str, tier: Tier) -> None:
+        set_field(self, "name", name)
+        set_field(self, "tier", tier)
 
 
 class EnvironmentRegistry:

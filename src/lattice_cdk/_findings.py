@@ -15,9 +15,10 @@ Rule ids are ``LAT`` + four digits: the first is the severity (1 error, 2 warnin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
+
+from ._records import Record, replace, set_field
 
 __all__ = ["ACKNOWLEDGEMENTS_METADATA_KEY", "Finding", "RuleInfo", "Severity", "severity_of"]
 
@@ -43,26 +44,47 @@ def severity_of(rule_id: str) -> Severity:
     return _BY_DIGIT[rule_id[3]]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RuleInfo:
+class RuleInfo(Record):
     """What a rule is, for documentation and SARIF: id, title, rationale, fix."""
 
+    __slots__ = ("rule_id", "title", "rationale", "fix", "source")  # noqa: RUF023 (field order)
     rule_id: str
     title: str
     rationale: str
     fix: str
     #: Where the rationale comes from (AWS docs, a CDK issue), when there is one.
-    source: str | None = None
+    source: str | None
+
+    def __init__(
+        self, *, rule_id: str, title: str, rationale: str, fix: str, source: str | None = None
+    ) -> None:
+        set_field(self, "rule_id", rule_id)
+        set_field(self, "title", title)
+        set_field(self, "rationale", rationale)
+        set_field(self, "fix", fix)
+        set_field(self, "source", source)
 
     @property
     def severity(self) -> Severity:
         return severity_of(self.rule_id)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Finding:
+class Finding(Record):
     """One thing that can lose data (or that could not be judged), at one place."""
 
+    __slots__ = (  # noqa: RUF023 (field order)
+        "rule_id",
+        "severity",
+        "title",
+        "message",
+        "fix",
+        "stack",
+        "template_path",
+        "logical_id",
+        "resource_type",
+        "construct_path",
+        "acknowledged",
+    )
     rule_id: str
     severity: Severity
     title: str
@@ -70,12 +92,39 @@ class Finding:
     fix: str
     stack: str
     template_path: str
-    logical_id: str | None = None
-    resource_type: str | None = None
-    construct_path: str | None = None
+    logical_id: str | None
+    resource_type: str | None
+    construct_path: str | None
     #: The acknowledgement's reason when the finding was acknowledged (it is then
     #: reported but does not fail the run).
-    acknowledged: str | None = None
+    acknowledged: str | None
+
+    def __init__(
+        self,
+        *,
+        rule_id: str,
+        severity: Severity,
+        title: str,
+        message: str,
+        fix: str,
+        stack: str,
+        template_path: str,
+        logical_id: str | None = None,
+        resource_type: str | None = None,
+        construct_path: str | None = None,
+        acknowledged: str | None = None,
+    ) -> None:
+        set_field(self, "rule_id", rule_id)
+        set_field(self, "severity", severity)
+        set_field(self, "title", title)
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
+        set_field(self, "stack", stack)
+        set_field(self, "template_path", template_path)
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "resource_type", resource_type)
+        set_field(self, "construct_path", construct_path)
+        set_field(self, "acknowledged", acknowledged)
 
     def acknowledge(self, reason: str) -> Finding:
         return replace(self, acknowledged=reason)

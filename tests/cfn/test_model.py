@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from lattice_cdk.cfn import Resource, _model
 
 
@@ -38,4 +36,4 @@ def test_lazy_records_equal_constructed_ones() -> None:
 
 def test_lazy_records_set_every_field() -> None:
     setters = {name.removeprefix("_set_") for name in vars(_model) if name.startswith("_set_")}
-    assert setters == {f.name for f in dataclasses.fields(Resource)}
+    assert setters == set(Resource._fields)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .._records import Record, set_field
 
 __all__ = [
     "PropertyCheck",
@@ -29,8 +30,7 @@ __all__ = [
 _DATA = Path(__file__).with_name("data") / "stateful_types.json"
 
 
-@dataclass(frozen=True, slots=True)
-class PropertyCheck:
+class PropertyCheck(Record):
     """Where a protection lives in a resource's properties, and what turns it on.
 
     ``path`` is dotted (``*`` walks a list); the protection is on when the value equals
@@ -38,16 +38,39 @@ class PropertyCheck:
     CloudFormation assumes when the property is absent.
     """
 
+    __slots__ = ("path", "on", "min", "default")  # noqa: RUF023 (field order)
     path: str
-    on: Any = None
-    min: int | None = None
-    default: Any = None
+    on: Any
+    min: int | None
+    default: Any
+
+    def __init__(
+        self, path: str, on: Any = None, min: int | None = None, default: Any = None
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "on", on)
+        set_field(self, "min", min)
+        set_field(self, "default", default)
 
 
-@dataclass(frozen=True, slots=True)
-class StatefulType:
+class StatefulType(Record):
     """One stateful resource type and how it is protected."""
 
+    __slots__ = (  # noqa: RUF023 (field order)
+        "type",
+        "snapshot",
+        "aws_backup",
+        "continuous_backup",
+        "delete_requires_empty",
+        "deletion_protection",
+        "point_in_time_recovery",
+        "versioning",
+        "arn",
+        "tags_property",
+        "holds_data",
+        "cluster_member_property",
+        "default_deletion_policy",
+    )
     type: str
     #: The DeletionPolicy/UpdateReplacePolicy ``Snapshot`` is honoured.
     snapshot: bool
@@ -63,17 +86,47 @@ class StatefulType:
     #: ``service|resource-part`` of its ARN with ``{Property}`` placeholders for the
     #: physical name (``{}`` when CloudFormation always generates it); ``None`` when
     #: Lattice does not match it by ARN.
-    arn: str | None = None
+    arn: str | None
     #: The property holding its tags (``Tags`` for most; EFS says ``FileSystemTags``).
-    tags_property: str = "Tags"
+    tags_property: str
     #: False when its data lives in other resources (a nested stack's, a cluster's).
-    holds_data: bool = True
+    holds_data: bool
     #: When this property is set, the resource is a cluster member whose data is the
     #: cluster's (an RDS instance in an Aurora cluster).
-    cluster_member_property: str | None = None
+    cluster_member_property: str | None
     #: The DeletionPolicy CloudFormation applies when the template sets none
     #: (``Snapshot`` for RDS clusters and stand-alone RDS instances, else ``Delete``).
-    default_deletion_policy: str = "Delete"
+    default_deletion_policy: str
+
+    def __init__(
+        self,
+        type: str,
+        snapshot: bool,
+        aws_backup: bool,
+        continuous_backup: bool,
+        delete_requires_empty: bool,
+        deletion_protection: PropertyCheck | None,
+        point_in_time_recovery: PropertyCheck | None,
+        versioning: PropertyCheck | None,
+        arn: str | None = None,
+        tags_property: str = "Tags",
+        holds_data: bool = True,
+        cluster_member_property: str | None = None,
+        default_deletion_policy: str = "Delete",
+    ) -> None:
+        set_field(self, "type", type)
+        set_field(self, "snapshot", snapshot)
+        set_field(self, "aws_backup", aws_backup)
+        set_field(self, "continuous_backup", continuous_backup)
+        set_field(self, "delete_requires_empty", delete_requires_empty)
+        set_field(self, "deletion_protection", deletion_protection)
+        set_field(self, "point_in_time_recovery", point_in_time_recovery)
+        set_field(self, "versioning", versioning)
+        set_field(self, "arn", arn)
+        set_field(self, "tags_property", tags_property)
+        set_field(self, "holds_data", holds_data)
+        set_field(self, "cluster_member_property", cluster_member_property)
+        set_field(self, "default_deletion_policy", default_deletion_policy)
 
 
 def cfn_lint_data_dir() -> Path:

@@ -3,28 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from .._records import Record, set_field
 
 __all__ = ["Assembly", "LazyResources", "Resource", "Stack"]
 
 CDK_PATH_KEY = "aws:cdk:path"
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
+class Resource(Record):
     """One resource of a template, as CloudFormation sees it."""
 
+    __slots__ = (  # noqa: RUF023 (field order)
+        "logical_id",
+        "type",
+        "properties",
+        "deletion_policy",
+        "update_replace_policy",
+        "condition",
+        "metadata",
+        "cdk_path",
+    )
     logical_id: str
     type: str
     properties: Mapping[str, Any]
-    deletion_policy: Any = None
-    update_replace_policy: Any = None
-    condition: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    deletion_policy: Any
+    update_replace_policy: Any
+    condition: str | None
+    metadata: Mapping[str, Any]
     #: The construct path from the assembly's metadata, for templates synthesized
     #: without ``aws:cdk:path`` (plain ``app.synth()`` leaves it out).
-    cdk_path: str | None = None
+    cdk_path: str | None
+
+    def __init__(
+        self,
+        logical_id: str,
+        type: str,
+        properties: Mapping[str, Any],
+        deletion_policy: Any = None,
+        update_replace_policy: Any = None,
+        condition: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        cdk_path: str | None = None,
+    ) -> None:
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "type", type)
+        set_field(self, "properties", properties)
+        set_field(self, "deletion_policy", deletion_policy)
+        set_field(self, "update_replace_policy", update_replace_policy)
+        set_field(self, "condition", condition)
+        set_field(self, "metadata", {} if metadata is None else metadata)
+        set_field(self, "cdk_path", cdk_path)
 
     @property
     def construct_path(self) -> str | None:
@@ -45,8 +75,8 @@ class Resource:
         return None
 
 
-# Slot setters of Resource, for LazyResources to fill a record without its __init__
-# (every field is set, as __init__ would; a test holds the two equal).
+# Slot setters of Resource, for LazyResources to fill a record without calling its
+# __init__ (every field is set, as __init__ would; a test holds the two equal).
 _new = object.__new__
 _set_logical_id = Resource.__dict__["logical_id"].__set__
 _set_type = Resource.__dict__["type"].__set__
@@ -86,8 +116,8 @@ class LazyResources(Mapping[str, Resource]):
         if resource is None:
             body = self._raw[logical_id]
             get = body.get
-            # The frozen dataclass's __init__ (keyword arguments, object.__setattr__ per
-            # field) costs twice this; a big check builds tens of thousands of records.
+            # Resource's __init__ (keyword arguments, object.__setattr__ per field) costs
+            # twice this; a big check builds tens of thousands of records.
             resource = _new(Resource)
             _set_logical_id(resource, logical_id)
             _set_type(resource, body["Type"])
@@ -128,35 +158,83 @@ class LazyResources(Mapping[str, Resource]):
         return self._by_type
 
 
-@dataclass(frozen=True, slots=True)
-class Stack:
+class Stack(Record):
     """One CloudFormation template: a CDK stack, a nested stack, or a template file.
 
     ``name`` is the stack name (for a plain template, the file's stem); ``display_name``
     is CDK's hierarchical name (``Prod/Data``) where an assembly gives one.
     """
 
+    __slots__ = (  # noqa: RUF023 (field order)
+        "name",
+        "template_path",
+        "template",
+        "resources",
+        "display_name",
+        "termination_protection",
+        "tags",
+        "parent",
+        "parent_logical_id",
+        "artifact_id",
+        "account",
+        "region",
+        "cdk_acknowledgements",
+    )
     name: str
     template_path: str
     template: Mapping[str, Any]
     resources: Mapping[str, Resource]
-    display_name: str | None = None
+    display_name: str | None
     #: Stack termination protection from the assembly manifest; ``None`` for a template.
-    termination_protection: bool | None = None
+    termination_protection: bool | None
     #: Stack-level tags from the assembly manifest.
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str]
     #: For a nested stack, the name of its parent stack and the logical id there.
-    parent: str | None = None
-    parent_logical_id: str | None = None
+    parent: str | None
+    parent_logical_id: str | None
     #: The artifact id in the manifest (CDK's id for ``cdk deploy``).
-    artifact_id: str | None = None
+    artifact_id: str | None
     #: Account and region from the manifest's ``aws://account/region`` (``None`` when
     #: CDK left them environment-agnostic, and for a plain template).
-    account: str | None = None
-    region: str | None = None
+    account: str | None
+    region: str | None
     #: CDK ``Validations.of(x).acknowledge(...)`` records from the manifest: construct
     #: path -> {qualified rule id (``lattice::LAT1001``): reason}.
-    cdk_acknowledgements: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    cdk_acknowledgements: Mapping[str, Mapping[str, str]]
+
+    def __init__(
+        self,
+        name: str,
+        template_path: str,
+        template: Mapping[str, Any],
+        resources: Mapping[str, Resource],
+        display_name: str | None = None,
+        termination_protection: bool | None = None,
+        tags: Mapping[str, str] | None = None,
+        parent: str | None = None,
+        parent_logical_id: str | None = None,
+        artifact_id: str | None = None,
+        account: str | None = None,
+        region: str | None = None,
+        cdk_acknowledgements: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "template_path", template_path)
+        set_field(self, "template", template)
+        set_field(self, "resources", resources)
+        set_field(self, "display_name", display_name)
+        set_field(self, "termination_protection", termination_protection)
+        set_field(self, "tags", {} if tags is None else tags)
+        set_field(self, "parent", parent)
+        set_field(self, "parent_logical_id", parent_logical_id)
+        set_field(self, "artifact_id", artifact_id)
+        set_field(self, "account", account)
+        set_field(self, "region", region)
+        set_field(
+            self,
+            "cdk_acknowledgements",
+            {} if cdk_acknowledgements is None else cdk_acknowledgements,
+        )
 
     @property
     def label(self) -> str:
@@ -183,14 +261,21 @@ class Stack:
         return meta if isinstance(meta, dict) else {}
 
 
-@dataclass(frozen=True, slots=True)
-class Assembly:
+class Assembly(Record):
     """Every stack found at a path (a template, a folder, or a CDK ``cdk.out``)."""
 
+    __slots__ = ("source", "stacks", "is_cloud_assembly")  # noqa: RUF023 (field order)
     source: str
     stacks: tuple[Stack, ...]
     #: True when the source was a CDK cloud assembly (``manifest.json``).
-    is_cloud_assembly: bool = False
+    is_cloud_assembly: bool
+
+    def __init__(
+        self, source: str, stacks: tuple[Stack, ...], is_cloud_assembly: bool = False
+    ) -> None:
+        set_field(self, "source", source)
+        set_field(self, "stacks", stacks)
+        set_field(self, "is_cloud_assembly", is_cloud_assembly)
 
     def stack(self, name: str) -> Stack | None:
         for stack in self.stacks:

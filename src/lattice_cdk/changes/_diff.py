@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding, RuleInfo
+from .._records import Record, set_field
 from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from . import _rules as R
@@ -48,12 +48,20 @@ _BACKUP_VAULT = "AWS::Backup::BackupVault"
 _DELETE_ACTIONS = frozenset({"backup:deleterecoverypoint", "backup:*", "*"})
 
 
-@dataclass(frozen=True, slots=True)
-class StackPair:
+class StackPair(Record):
     """An old stack and the new stack it became (matched by stack name)."""
 
+    __slots__ = ("old", "new")  # noqa: RUF023 (field order)
     old: Stack
     new: Stack
+
+    def __init__(
+        self,
+        old: Stack,
+        new: Stack,
+    ) -> None:
+        set_field(self, "old", old)
+        set_field(self, "new", new)
 
 
 def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[Stack]]:
@@ -699,8 +707,7 @@ def _days(days: Any) -> str:
     return "kept forever" if days is None else f"{show(days)} days"
 
 
-@dataclass(frozen=True, slots=True)
-class _Selection:
+class _Selection(NamedTuple):
     """What one backup selection covers: referenced logical ids, a wildcard ARN, tags."""
 
     refs: frozenset[str]

@@ -17,11 +17,11 @@ import datetime as _dt
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from typing import Any
 
+from .._records import Record, set_field
 from ..cfn._knowledge import cfn_lint_data_dir
 
 __all__ = [
@@ -55,10 +55,10 @@ class Comparison(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class ReplacementInfo:
+class ReplacementInfo(Record):
     """What forces replacement of one resource type, from its schema."""
 
+    __slots__ = ("type", "create_only", "conditional", "schemas", "case_insensitive", "root")  # noqa: RUF023 (field order)
     type: str
     #: Changing any of these replaces the resource (``createOnlyProperties``).
     create_only: tuple[PropertyPath, ...]
@@ -71,6 +71,22 @@ class ReplacementInfo:
     case_insensitive: frozenset[PropertyPath]
     #: The whole schema (its ``definitions`` resolve nested ``$ref``).
     root: Mapping[str, Any]
+
+    def __init__(
+        self,
+        type: str,
+        create_only: tuple[PropertyPath, ...],
+        conditional: tuple[PropertyPath, ...],
+        schemas: Mapping[PropertyPath, Mapping[str, Any]],
+        case_insensitive: frozenset[PropertyPath],
+        root: Mapping[str, Any],
+    ) -> None:
+        set_field(self, "type", type)
+        set_field(self, "create_only", create_only)
+        set_field(self, "conditional", conditional)
+        set_field(self, "schemas", schemas)
+        set_field(self, "case_insensitive", case_insensitive)
+        set_field(self, "root", root)
 
     @property
     def paths(self) -> tuple[PropertyPath, ...]:

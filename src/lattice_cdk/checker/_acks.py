@@ -11,12 +11,12 @@ ignored); after its expiry date the finding returns, saying so.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from .._config import MIN_REASON_LENGTH, ConfigAcknowledgement, parse_expiry
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding
+from .._records import replace
 from ..cfn._model import Assembly, Stack
 from .rules import INVALID_ACKNOWLEDGEMENT
 

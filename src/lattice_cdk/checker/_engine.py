@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -17,6 +16,7 @@ from .._environments import EnvironmentRegistry
 from .._errors import InputError
 from .._findings import Finding, RuleInfo
 from .._policy import StatefulnessPolicy, create_statefulness_policy
+from .._records import Record, set_field
 from ..cfn._knowledge import StatefulType, is_known_resource_type, stateful_types
 from ..cfn._model import Assembly, Resource, Stack
 from ._acks import apply_acknowledgements
@@ -34,15 +34,29 @@ __all__ = ["CheckResult", "ExtraCheck", "check"]
 ExtraCheck = Callable[[Assembly], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Record):
     """What one check found, and what it judged it against."""
 
+    __slots__ = ("assembly", "findings", "environments", "backups", "rules")  # noqa: RUF023 (field order)
     assembly: Assembly
     findings: tuple[Finding, ...]
     environments: dict[str, StackEnvironment]
     backups: BackupIndex
-    rules: dict[str, RuleInfo] = field(default_factory=all_rule_infos)
+    rules: dict[str, RuleInfo]
+
+    def __init__(
+        self,
+        assembly: Assembly,
+        findings: tuple[Finding, ...],
+        environments: dict[str, StackEnvironment],
+        backups: BackupIndex,
+        rules: dict[str, RuleInfo] | None = None,
+    ) -> None:
+        set_field(self, "assembly", assembly)
+        set_field(self, "findings", findings)
+        set_field(self, "environments", environments)
+        set_field(self, "backups", backups)
+        set_field(self, "rules", all_rule_infos() if rules is None else rules)
 
     @property
     def exit_code(self) -> int:

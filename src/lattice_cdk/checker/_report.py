@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .._findings import Finding, Severity
+from .._records import Record, set_field
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..cfn._model import Resource, Stack
 from ._engine import CheckResult
@@ -22,8 +22,27 @@ __all__ = ["VERDICTS", "InventoryRow", "build_inventory", "inventory_totals"]
 VERDICTS = ("at risk", "unknown", "review", "acknowledged", "compliant")
 
 
-@dataclass(frozen=True, slots=True)
-class InventoryRow:
+class InventoryRow(Record):
+    __slots__ = (  # noqa: RUF023 (field order)
+        "stack",
+        "environment",
+        "environment_source",
+        "logical_id",
+        "construct_path",
+        "type",
+        "deletion_policy",
+        "update_replace_policy",
+        "deletion_protection",
+        "backup",
+        "backup_plans",
+        "backup_tiers",
+        "cross_region",
+        "point_in_time_recovery",
+        "versioning",
+        "verdict",
+        "findings",
+        "acknowledgements",
+    )
     stack: str
     environment: str
     environment_source: str
@@ -42,7 +61,47 @@ class InventoryRow:
     verdict: str
     findings: tuple[str, ...]
     #: ``(rule_id, reason)`` of each acknowledged finding: the opt-outs, with why.
-    acknowledgements: tuple[tuple[str, str], ...] = ()
+    acknowledgements: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        stack: str,
+        environment: str,
+        environment_source: str,
+        logical_id: str,
+        construct_path: str | None,
+        type: str,
+        deletion_policy: str,
+        update_replace_policy: str,
+        deletion_protection: str,
+        backup: str,
+        backup_plans: tuple[str, ...],
+        backup_tiers: tuple[str, ...],
+        cross_region: str,
+        point_in_time_recovery: str,
+        versioning: str,
+        verdict: str,
+        findings: tuple[str, ...],
+        acknowledgements: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "environment", environment)
+        set_field(self, "environment_source", environment_source)
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "construct_path", construct_path)
+        set_field(self, "type", type)
+        set_field(self, "deletion_policy", deletion_policy)
+        set_field(self, "update_replace_policy", update_replace_policy)
+        set_field(self, "deletion_protection", deletion_protection)
+        set_field(self, "backup", backup)
+        set_field(self, "backup_plans", backup_plans)
+        set_field(self, "backup_tiers", backup_tiers)
+        set_field(self, "cross_region", cross_region)
+        set_field(self, "point_in_time_recovery", point_in_time_recovery)
+        set_field(self, "versioning", versioning)
+        set_field(self, "verdict", verdict)
+        set_field(self, "findings", findings)
+        set_field(self, "acknowledgements", acknowledgements)
 
     def to_dict(self) -> dict[str, Any]:
         return {
