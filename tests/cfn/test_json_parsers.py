@@ -1,7 +1,7 @@
 """Templates read the same with orjson (big inputs) and with the standard library.
 
-The loader switches to orjson once a process has parsed ``ORJSON_AFTER_BYTES`` of JSON;
-these tests force each parser and hold them to the same results and the same errors.
+The loader uses orjson once a process has ``ORJSON_FROM_BYTES`` of JSON to parse; these
+tests force each parser and hold them to the same results and the same errors.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ TESTS = Path(__file__).resolve().parents[1]
 
 def _use(monkeypatch: pytest.MonkeyPatch, parser: str) -> None:
     monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_expected_bytes", 0)
     monkeypatch.setattr(_loader, "_fast_loads", None)
     if parser == "orjson":
-        monkeypatch.setattr(_loader, "ORJSON_AFTER_BYTES", 0)
+        monkeypatch.setattr(_loader, "ORJSON_FROM_BYTES", 0)
         monkeypatch.setattr(_loader, "_fast_missing", False)
     else:
         monkeypatch.setattr(_loader, "_fast_missing", True)
@@ -114,6 +115,7 @@ def test_without_orjson_the_standard_library_parses(
 
 def test_small_inputs_do_not_import_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_expected_bytes", 0)
     monkeypatch.setattr(_loader, "_fast_loads", None)
     monkeypatch.setattr(_loader, "_fast_missing", False)
     _loader._parse(b'{"Resources": {}}', location="t.json")
@@ -142,3 +144,32 @@ def test_a_generated_assembly_checks_the_same(
     assert _loader._fast_loads is not None
     assert results[0] == results[1]
     assert results[0][1]  # the assembly has findings to compare
+
+
+def test_a_big_assembly_uses_orjson_from_its_first_template(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(TESTS.parent / "benchmarks"))
+    try:
+        from gen_assembly import generate_assembly
+    finally:
+        sys.path.pop(0)
+    root = generate_assembly(tmp_path, stacks=4, resources_per_stack=20, seed=1)
+    templates = sorted(root.glob("*.template.json"))
+    import orjson
+
+    parsed: list[int] = []
+
+    def counting(data: bytes) -> object:
+        parsed.append(len(data))
+        return orjson.loads(data)
+
+    monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_expected_bytes", 0)
+    monkeypatch.setattr(_loader, "_fast_missing", False)
+    monkeypatch.setattr(_loader, "_fast_loads", counting)
+    # More than all templates but the last: only the manifest's sizes reach it early.
+    monkeypatch.setattr(_loader, "ORJSON_FROM_BYTES", sum(p.stat().st_size for p in templates))
+    assert len(load(root).stacks) == len(templates)
+    sizes = [p.stat().st_size for p in templates]
+    assert all(size in parsed for size in sizes)  # every template went through orjson

@@ -8,8 +8,10 @@ nothing is skipped silently except files in a plain folder that are not template
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -34,11 +36,13 @@ _NESTED_STACK = "AWS::CloudFormation::Stack"
 _ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
 
 # JSON parsing is most of a big load. orjson (when installed) parses in about half the
-# time of the standard library, but importing it costs a few milliseconds, so a process
-# switches to it only once it has parsed this many bytes of JSON: small inputs never pay
-# for the import.
-ORJSON_AFTER_BYTES = 1 << 20
+# time of the standard library, but importing it costs about 8 ms (it loads dataclasses,
+# uuid, datetime), which pays off from about 6 MB of JSON. So a process uses it once it
+# has this many bytes to parse: what it has read, plus the templates a cloud assembly's
+# manifest lists (counted up front, so a big assembly uses it from its first template).
+ORJSON_FROM_BYTES = 8 << 20
 _json_bytes = 0
+_expected_bytes = 0
 _fast_loads: Callable[[bytes], Any] | None = None
 _fast_missing = False
 _JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
@@ -144,7 +148,7 @@ def _fast_json(data: bytes) -> Any:
     global _json_bytes, _fast_loads, _fast_missing
     _json_bytes += len(data)
     if _fast_loads is None:
-        if _fast_missing or _json_bytes < ORJSON_AFTER_BYTES:
+        if _fast_missing or max(_json_bytes, _expected_bytes) < ORJSON_FROM_BYTES:
             return _NOT_PARSED
         try:
             import orjson
@@ -296,6 +300,7 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
             location=str(manifest_path),
             code="not-a-template",
         )
+    _expect_templates(root, artifacts)
     assets: dict[str, str] | None = None
     for artifact_id, artifact in artifacts.items():
         if not isinstance(artifact, dict):
@@ -337,6 +342,20 @@ def _assembly_stacks(root: Path, *, prefix: str | None, seen: set[Path]) -> Iter
             directory = props.get("directoryName")
             if isinstance(directory, str):
                 yield from _assembly_stacks(root / directory, prefix=artifact_id, seen=seen)
+
+
+def _expect_templates(root: Path, artifacts: Mapping[str, Any]) -> None:
+    """Count the bytes of the stack templates ``artifacts`` lists (see
+    ``ORJSON_FROM_BYTES``); a missing file counts nothing here and fails when read."""
+    global _expected_bytes
+    total = _json_bytes
+    for artifact in artifacts.values():
+        if isinstance(artifact, dict) and artifact.get("type") == _STACK_ARTIFACT:
+            template_file = (artifact.get("properties") or {}).get("templateFile")
+            if isinstance(template_file, str):
+                with contextlib.suppress(OSError):
+                    total += os.stat(root / template_file).st_size
+    _expected_bytes = max(_expected_bytes, total)
 
 
 def _nested_stacks(
