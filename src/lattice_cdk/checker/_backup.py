@@ -168,6 +168,12 @@ class BackupIndex:
         self._groups: dict[tuple[Any, ...], _Group] | None = None
         self._coverage: dict[tuple[str, str], Coverage] = {}
         self._singles: dict[int, _PlanSet] = {}
+        # Group verdicts by (tags known, tags), when groups select by tags alone.
+        self._by_tags_only = False
+        self._by_tags: dict[
+            tuple[bool, tuple[tuple[str, Any], ...]],
+            tuple[tuple[_PlanSet, ...], tuple[Selection, ...]],
+        ] = {}
 
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
@@ -221,6 +227,36 @@ class BackupIndex:
                 sources.append(self._single(selection.plan))
             elif selected is not False:
                 undecided.append(selection)
+        # When every group selects by tags alone, its verdicts depend on the tags only:
+        # resources tagged alike (most of them) are judged once.
+        key = (tags_known, tuple(tags.items())) if self._by_tags_only else None
+        try:
+            found = self._by_tags.get(key) if key is not None else None
+        except TypeError:  # a tag value that cannot be hashed (an odd manifest)
+            key = found = None
+        if found is None:
+            found = self._judge_groups(stack, resource, knowledge, tags, tags_known)
+            if key is not None:
+                self._by_tags[key] = found
+        sources.extend(found[0])
+        undecided.extend(found[1])
+        if sources:
+            return Coverage(True, tuple(sources))
+        return Coverage(None if undecided else False, (), tuple(undecided))
+
+    def _judge_groups(
+        self,
+        stack: Stack,
+        resource: Resource,
+        knowledge: StatefulType,
+        tags: Mapping[str, Any],
+        tags_known: bool,
+    ) -> tuple[tuple[_PlanSet, ...], tuple[Selection, ...]]:
+        """The plan sets of the groups that select ``resource``, and the selections that
+        leave it undecided."""
+        assert self._groups is not None
+        sources: list[_PlanSet] = []
+        undecided: list[Selection] = []
         # Selections that differ only in their plan are judged once per group.
         for group in self._groups.values():
             selected = _selects(group.first, stack, resource, knowledge, tags, tags_known)
@@ -230,9 +266,7 @@ class BackupIndex:
                 undecided.extend(group.planless)
             elif selected is None:
                 undecided.extend(group.members)
-        if sources:
-            return Coverage(True, tuple(sources))
-        return Coverage(None if undecided else False, (), tuple(undecided))
+        return tuple(sources), tuple(undecided)
 
     def _single(self, plan: Plan) -> _PlanSet:
         found = self._singles.get(id(plan))
@@ -263,6 +297,10 @@ class BackupIndex:
             )
             members.setdefault(signature, []).append(selection)
         self._by_ref = by_ref
+        self._by_tags_only = all(
+            not first.resources and not first.not_resources
+            for first in (group[0] for group in members.values())
+        )
         self._groups = {
             signature: _Group(
                 first=group[0],
@@ -650,7 +688,9 @@ def _cross_region(stack: Stack, destination: Any) -> bool | None:
         return None
     if isinstance(destination, dict) and len(destination) == 1:
         key = next(iter(destination))
-        if key in ("Ref", "Fn::GetAtt") and references(destination) & set(stack.resources):
+        if key in ("Ref", "Fn::GetAtt") and any(
+            r in stack.resources for r in references(destination)
+        ):
             return False  # a vault of this stack: same region
     flat = _flatten(destination)
     if flat is None:

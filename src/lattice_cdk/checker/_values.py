@@ -153,11 +153,12 @@ def _collect(value: Any, found: set[str]) -> None:
                     found.update(_sub_names(text))
                 if isinstance(inner, list) and len(inner) > 1:
                     _collect(inner[1], found)
-            else:
+            elif isinstance(inner, (dict, list)):  # a literal refers to nothing
                 _collect(inner, found)
     elif isinstance(value, list):
         for item in value:
-            _collect(item, found)
+            if isinstance(item, (dict, list)):
+                _collect(item, found)
 
 
 def _sub_names(text: str) -> set[str]:
