@@ -475,14 +475,16 @@ def resource_tags(
     prop = knowledge.tags_property if knowledge else "Tags"
     raw = resource.properties.get(prop)
     known = True
-    if is_intrinsic(raw):
-        return tags, False
-    if isinstance(raw, list):
+    if isinstance(raw, list):  # the usual form (a list is never an intrinsic)
         for item in raw:
-            if isinstance(item, dict) and isinstance(item.get("Key"), str):
-                tags[item["Key"]] = _literal(item.get("Value"))
+            key = item.get("Key") if isinstance(item, dict) else None
+            if isinstance(key, str):
+                value = item.get("Value")
+                tags[key] = value if type(value) is str else _literal(value)
             else:
                 known = False
+    elif is_intrinsic(raw):
+        return tags, False
     elif isinstance(raw, dict):
         for key, value in raw.items():
             tags[key] = _literal(value)
