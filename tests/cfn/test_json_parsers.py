@@ -173,3 +173,16 @@ def test_a_big_assembly_uses_orjson_from_its_first_template(
     assert len(load(root).stacks) == len(templates)
     sizes = [p.stat().st_size for p in templates]
     assert all(size in parsed for size in sizes)  # every template went through orjson
+
+
+def test_expecting_two_inputs_counts_both(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "folder"
+    first.write_text('{"Resources": {}}')
+    second.mkdir()
+    (second / "t.template.json").write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    (second / "notes.txt").write_text("not counted")
+    monkeypatch.setattr(_loader, "_json_bytes", 0)
+    monkeypatch.setattr(_loader, "_expected_bytes", 0)
+    _loader.expect_input(first, second, tmp_path / "missing")
+    expected = first.stat().st_size + (second / "t.template.json").stat().st_size
+    assert _loader._expected_bytes == expected

@@ -60,6 +60,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
+    from ..cfn._loader import expect_input
     from ..changes import RULES, diff_assemblies, match_stacks
 
     deployed = args.deployed is not None or args.deployed_all
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         )
     extra: dict[str, Any] = {}
     if not deployed:
+        expect_input(*args.paths)  # two assemblies: the parser is chosen for both
         old, new = load(args.paths[0]), load(args.paths[1])
         source = f"{old.source} -> {new.source}"
     else:
