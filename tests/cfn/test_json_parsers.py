@@ -186,3 +186,24 @@ def test_expecting_two_inputs_counts_both(monkeypatch: pytest.MonkeyPatch, tmp_p
     _loader.expect_input(first, second, tmp_path / "missing")
     expected = first.stat().st_size + (second / "t.template.json").stat().st_size
     assert _loader._expected_bytes == expected
+
+
+def test_the_digit_run_guard_finds_every_run() -> None:
+    import random
+    import re
+
+    run = re.compile(rb"[0-9]{19}")
+    rng = random.Random(7)
+    alphabet = b'0123456789a" :,.-'
+    for _ in range(20_000):
+        size = rng.randint(0, 120)
+        digit_share = rng.random()
+        data = bytes(
+            rng.choice(b"0123456789") if rng.random() < digit_share else rng.choice(alphabet)
+            for _ in range(size)
+        )
+        assert _loader._has_long_digit_run(data) == (run.search(data) is not None), data
+    # Many near-misses (18 digits) exhaust the budget: the full scan answers.
+    near = b",".join([b"123456789012345678"] * 5000)
+    assert not _loader._has_long_digit_run(near)
+    assert _loader._has_long_digit_run(near + b",1234567890123456789")
