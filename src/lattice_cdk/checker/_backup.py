@@ -719,6 +719,11 @@ def cadence(schedule: Any) -> str | None:
         return "daily"
     if not isinstance(schedule, str):
         return None
+    return _cadence_of(schedule)
+
+
+@cache  # plans repeat a handful of schedule expressions
+def _cadence_of(schedule: str) -> str | None:
     rate = _RATE.match(schedule)
     if rate:
         number, unit = int(rate.group(1)), rate.group(2)

@@ -8,7 +8,7 @@ from typing import Any
 from ...cfn._knowledge import PropertyCheck, StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, StackContext
-from .._values import check_property, describe, get_path, is_intrinsic
+from .._values import check_property, describe, get_path
 
 __all__ = [
     "KEEPS_DATA",
@@ -35,8 +35,8 @@ def policy_name(value: Any) -> str:
 def removal_keeps_data(value: Any, knowledge: StatefulType) -> bool | None:
     """Whether a DeletionPolicy/UpdateReplacePolicy value keeps the data; None when it
     is an intrinsic (``Fn::If`` on a parameter) and only deploy time knows."""
-    if is_intrinsic(value) or not (value is None or isinstance(value, str)):
-        return None
+    if value is not None and not isinstance(value, str):
+        return None  # an intrinsic (Fn::If on a parameter), or not a policy at all
     if value in KEEPS_DATA:
         return True
     return value == "Snapshot" and knowledge.snapshot

@@ -23,16 +23,15 @@ INFO = RuleInfo(
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
     if knowledge is None or knowledge.snapshot:
         return ()
+    deletion = resource.deletion_policy == "Snapshot"
+    replacement = resource.update_replace_policy == "Snapshot"
+    if not (deletion or replacement):
+        return ()
     found = [
         name
-        for name, value in (
-            ("DeletionPolicy", resource.deletion_policy),
-            ("UpdateReplacePolicy", resource.update_replace_policy),
-        )
-        if value == "Snapshot"
+        for name, snapshot in (("DeletionPolicy", deletion), ("UpdateReplacePolicy", replacement))
+        if snapshot
     ]
-    if not found:
-        return ()
     return (
         Hit(
             f"{resource.type} {resource.logical_id}: {' and '.join(found)} "
