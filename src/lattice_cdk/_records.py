@@ -12,11 +12,12 @@ immutability and pickling come from the fields. :func:`replace` is
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 __all__ = ["Record", "replace"]
 
-_R = TypeVar("_R", bound="Record")
+if TYPE_CHECKING:  # a bound TypeVar costs most of a millisecond to build at import
+    _R = TypeVar("_R", bound="Record")
 #: Sets a field in ``__init__`` (the class's own ``__setattr__`` refuses).
 set_field = object.__setattr__
 
