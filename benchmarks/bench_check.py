@@ -45,6 +45,11 @@ for artifact in manifest["artifacts"].values():
 print(count)
 """
 
+NO_ORJSON = (
+    "import runpy, sys; sys.modules['orjson'] = None; "
+    "runpy.run_module('lattice_cdk', run_name='__main__', alter_sys=True)"
+)
+
 # cfn-guard has no built-in data-loss rules: this file asks what LAT1001/LAT1002/LAT1101/
 # LAT1401/LAT1402 ask, so guard does comparable work.
 GUARD_RULES = """
@@ -99,10 +104,17 @@ def main() -> None:
     parser.add_argument("--checkov", help="path to the checkov command")
     parser.add_argument("--cfn-lint", help="path to the cfn-lint command")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--no-orjson",
+        action="store_true",
+        help="run lattice as if orjson were not installed (the standard library parses)",
+    )
     args = parser.parse_args()
 
     python = sys.executable
     lattice = [python, "-m", "lattice_cdk"]
+    if args.no_orjson:  # ``python -m lattice_cdk``, with ``import orjson`` failing
+        lattice = [python, "-c", NO_ORJSON]
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     env.pop("CI", None)
     # Measure what an installed package runs: compiled bytecode (this sandbox sets
