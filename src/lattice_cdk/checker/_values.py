@@ -8,6 +8,7 @@ so every reader here returns :data:`UNKNOWN` for them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Final
 
 from ..cfn._knowledge import PropertyCheck
@@ -54,19 +55,25 @@ def get_path(properties: Mapping[str, Any], path: str) -> Any:
     stands anywhere on the way.
     """
     current: Any = properties
-    parts = path.split(".")
+    parts = _parts(path)
     for i, part in enumerate(parts):
-        if is_intrinsic(current):
-            return UNKNOWN
-        if part == "*":
-            if not isinstance(current, list):
-                return ABSENT
+        if isinstance(current, dict):
+            if is_intrinsic(current):
+                return UNKNOWN
+            if part == "*" or part not in current:
+                return ABSENT  # "*" walks a list, and this is a mapping
+            current = current[part]
+        elif part == "*" and isinstance(current, list):
             rest = ".".join(parts[i + 1 :])
             return [get_path(item, rest) if rest else item for item in current]
-        if not isinstance(current, dict) or part not in current:
+        else:
             return ABSENT
-        current = current[part]
     return UNKNOWN if is_intrinsic(current) else current
+
+
+@cache  # rules ask for a handful of paths, thousands of times
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def _is_on(value: Any, check: PropertyCheck) -> bool | None:

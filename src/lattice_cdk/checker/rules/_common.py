@@ -45,6 +45,7 @@ def removal_keeps_data(value: Any, knowledge: StatefulType) -> bool | None:
 def property_protection_hits(
     resource: Resource,
     prop: PropertyCheck,
+    ctx: StackContext,
     *,
     protection: str,
     requirement: str,
@@ -52,8 +53,8 @@ def property_protection_hits(
 ) -> Iterable[Hit]:
     """The hit for a protection the stateful-type table locates at ``prop`` (deletion
     protection, point-in-time recovery, versioning): none when it is on, "cannot
-    evaluate" when the value is an intrinsic, else "off" naming the property and
-    ``requirement`` (who requires it)."""
+    evaluate" when the value is an intrinsic, else "off" naming the property and what
+    the environment requires (``requirement``, after its label: ``requires it``)."""
     state = check_property(resource.properties, prop)
     if state is True:
         return ()
@@ -70,7 +71,8 @@ def property_protection_hits(
     want = f"at least {prop.min}" if prop.min is not None else repr(prop.on)
     return (
         Hit(
-            f"{where}: {protection} is off ({prop.path} is {value}), and {requirement}.",
+            f"{where}: {protection} is off ({prop.path} is {value}), and {env_label(ctx)} "
+            f"{requirement}.",
             fix=f"Set {prop.path} to {want}{cdk_hint}.",
         ),
     )

@@ -8,7 +8,7 @@ from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
-from ._common import env_label, property_protection_hits
+from ._common import property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1101",
@@ -30,8 +30,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     return property_protection_hits(
         resource,
         knowledge.deletion_protection,
+        ctx,
         protection="deletion protection",
-        requirement=f"{env_label(ctx)} requires it",
+        requirement="requires it",
     )
 
 

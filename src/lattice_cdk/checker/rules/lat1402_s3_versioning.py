@@ -8,7 +8,7 @@ from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
-from ._common import env_label, property_protection_hits
+from ._common import property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1402",
@@ -28,8 +28,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     return property_protection_hits(
         resource,
         knowledge.versioning,
+        ctx,
         protection="versioning",
-        requirement=f"{env_label(ctx)} requires backups and versioning",
+        requirement="requires backups and versioning",
         cdk_hint=" (CDK: versioned=True)",
     )
 
