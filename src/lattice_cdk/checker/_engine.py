@@ -69,10 +69,10 @@ _Bound = tuple[tuple[RuleInfo, ResourceCheck], ...]
 
 
 class _Dispatch(NamedTuple):
-    """The rules of one resource type, as (info, check) pairs: ``all`` for a resource
-    that holds data (or a type with no stateful knowledge), ``not_holding`` for one
-    whose data lives elsewhere (a cluster member): the rules not limited to data
-    holders."""
+    """The rules of one resource type under one policy, as (info, check) pairs: ``all``
+    for a resource that holds data (or a type with no stateful knowledge),
+    ``not_holding`` for one whose data lives elsewhere (a cluster member): the rules not
+    limited to data holders."""
 
     kind: StatefulType | None
     all: _Bound
@@ -80,7 +80,7 @@ class _Dispatch(NamedTuple):
 
 
 @cache
-def _dispatch() -> dict[str, _Dispatch]:
+def _rules_by_type() -> dict[str, tuple[ResourceRule, ...]]:
     table: dict[str, list[ResourceRule]] = {}
     resource_rules = [r for r in RULES if isinstance(r, ResourceRule)]
     known = stateful_types()
@@ -89,14 +89,20 @@ def _dispatch() -> dict[str, _Dispatch]:
         for rule in resource_rules:
             if applies_to(rule, name, known.get(name)):
                 table.setdefault(name, []).append(rule)
-    return {
-        name: _Dispatch(
-            known.get(name),
-            tuple((r.info, r.check) for r in rules),
-            tuple((r.info, r.check) for r in rules if not r.data_holders_only),
-        )
-        for name, rules in table.items()
-    }
+    return {name: tuple(rules) for name, rules in table.items()}
+
+
+def _dispatch(resource_type: str, policy: StatefulnessPolicy) -> _Dispatch | None:
+    """The rules for ``resource_type`` in a stack held to ``policy``; ``None`` when none
+    apply."""
+    rules = [r for r in _rules_by_type().get(resource_type, ()) if r.when is None or r.when(policy)]
+    if not rules:
+        return None
+    return _Dispatch(
+        stateful_types().get(resource_type),
+        tuple((r.info, r.check) for r in rules),
+        tuple((r.info, r.check) for r in rules if not r.data_holders_only),
+    )
 
 
 def check(
@@ -155,9 +161,10 @@ def _check(
         registry=registry,
     )
     backups = BackupIndex.build(assembly)
-    dispatch = _dispatch()
     stack_rules = [r for r in RULES if isinstance(r, StackRule)]
     policies: dict[str, StatefulnessPolicy] = {}
+    # Per environment: resource type -> its rules under that environment's policy.
+    dispatches: dict[str, dict[str, _Dispatch | None]] = {}
     checked_types: set[str] = set()
     findings: list[Finding] = []
     total = len(assembly.stacks)
@@ -167,6 +174,8 @@ def _check(
         if policy is None:
             policy = create_statefulness_policy(environment=env.environment.name, registry=registry)
             policies[env.environment.name] = policy
+            dispatches[env.environment.name] = {}
+        dispatch = dispatches[env.environment.name]
         ctx = StackContext(stack=stack, policy=policy, environment=env.environment, backups=backups)
         if not env.determined:
             findings.append(_environment_finding(stack, env))
@@ -178,7 +187,10 @@ def _check(
             if rtype not in checked_types:
                 _check_type(rtype, stack, logical_ids[0])
                 checked_types.add(rtype)
-            rules = dispatch.get(rtype)
+            if rtype in dispatch:
+                rules = dispatch[rtype]
+            else:
+                rules = dispatch[rtype] = _dispatch(rtype, policy)
             if rules is None:
                 continue
             kind = rules.kind

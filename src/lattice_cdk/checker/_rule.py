@@ -1,9 +1,10 @@
 """What a rule is: its description (a :class:`RuleInfo`), where it applies, and one
 small pure function that returns hits.
 
-A resource rule sees one resource of a type it applies to; a stack rule sees a whole
-stack once. Rules never build :class:`Finding` records themselves: they return
-:class:`Hit` s and the engine adds the rule id, severity, place and acknowledgements.
+A resource rule sees one resource of a type it applies to, in a stack whose policy it
+applies to (``when``); a stack rule sees a whole stack once. Rules never build
+:class:`Finding` records themselves: they return :class:`Hit` s and the engine adds the
+rule id, severity, place and acknowledgements.
 """
 
 from __future__ import annotations
@@ -54,9 +55,12 @@ class ResourceRule(NamedTuple):
     """A rule run on each resource of the types it applies to.
 
     ``types`` names types explicitly; ``stateful`` selects stateful types whose
-    knowledge passes it (``lambda t: t.deletion_protection is not None``). Resources
-    whose data lives elsewhere (``holds_data`` false, cluster members) are skipped
-    unless ``data_holders_only`` is False.
+    knowledge passes it (``lambda t: t.deletion_protection is not None``). ``when``
+    selects the policies it applies to (``lambda p: p.deletion_protection``): in a
+    stack whose policy fails it, the engine does not call ``check`` (nor build the
+    resources only such rules would read). Resources whose data lives elsewhere
+    (``holds_data`` false, cluster members) are skipped unless ``data_holders_only``
+    is False.
     """
 
     info: RuleInfo
@@ -64,6 +68,7 @@ class ResourceRule(NamedTuple):
     types: frozenset[str] = frozenset()
     stateful: Callable[[StatefulType], bool] | None = None
     data_holders_only: bool = True
+    when: Callable[[StatefulnessPolicy], bool] | None = None
 
 
 class StackRule(NamedTuple):

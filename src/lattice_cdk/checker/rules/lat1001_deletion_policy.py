@@ -23,7 +23,7 @@ INFO = RuleInfo(
 
 
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
-    if knowledge is None or not ctx.policy.retains_data:
+    if knowledge is None:
         return ()
     value = resource.deletion_policy
     keeps = removal_keeps_data(
@@ -56,4 +56,4 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     )
 
 
-RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: True)
+RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: True, when=lambda p: p.retains_data)

@@ -25,8 +25,6 @@ INFO = RuleInfo(
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
     if knowledge is None or knowledge.deletion_protection is None:
         return ()
-    if not ctx.policy.deletion_protection:
-        return ()
     return property_protection_hits(
         resource,
         knowledge.deletion_protection,
@@ -36,4 +34,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     )
 
 
-RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: t.deletion_protection is not None)
+RULE = ResourceRule(
+    info=INFO,
+    check=check,
+    stateful=lambda t: t.deletion_protection is not None,
+    when=lambda p: p.deletion_protection,
+)

@@ -24,7 +24,7 @@ INFO = RuleInfo(
 
 
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
-    if knowledge is None or not ctx.policy.enable_backups:
+    if knowledge is None:
         return ()
     coverage = ctx.backups.coverage(ctx.stack, resource, knowledge)
     if coverage.covered is True:
@@ -52,4 +52,6 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     )
 
 
-RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: t.aws_backup)
+RULE = ResourceRule(
+    info=INFO, check=check, stateful=lambda t: t.aws_backup, when=lambda p: p.enable_backups
+)

@@ -24,8 +24,6 @@ INFO = RuleInfo(
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
     if knowledge is None or knowledge.point_in_time_recovery is None:
         return ()
-    if not ctx.policy.point_in_time_recovery:
-        return ()
     return property_protection_hits(
         resource,
         knowledge.point_in_time_recovery,
@@ -35,4 +33,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     )
 
 
-RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: t.point_in_time_recovery is not None)
+RULE = ResourceRule(
+    info=INFO,
+    check=check,
+    stateful=lambda t: t.point_in_time_recovery is not None,
+    when=lambda p: p.point_in_time_recovery,
+)

@@ -23,8 +23,6 @@ INFO = RuleInfo(
 def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext) -> Iterable[Hit]:
     if knowledge is None or knowledge.versioning is None:
         return ()
-    if not (ctx.policy.enable_backups or ctx.policy.versioning):
-        return ()
     return property_protection_hits(
         resource,
         knowledge.versioning,
@@ -35,4 +33,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     )
 
 
-RULE = ResourceRule(info=INFO, check=check, stateful=lambda t: t.versioning is not None)
+RULE = ResourceRule(
+    info=INFO,
+    check=check,
+    stateful=lambda t: t.versioning is not None,
+    when=lambda p: p.enable_backups or p.versioning,
+)
