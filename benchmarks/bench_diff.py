@@ -143,7 +143,13 @@ print(count)
 """
 
 
-def run_fresh(size: int, repeat: int, work: Path) -> dict[str, Any]:
+NO_ORJSON = (
+    "import runpy, sys; sys.modules['orjson'] = None; "
+    "runpy.run_module('lattice_cdk', run_name='__main__', alter_sys=True)"
+)
+
+
+def run_fresh(size: int, repeat: int, work: Path, *, no_orjson: bool = False) -> dict[str, Any]:
     old, new = work / f"diff-old-{size}", work / f"diff-new-{size}"
     if not (new / "manifest.json").is_file():
         shutil.rmtree(old, ignore_errors=True)
@@ -157,6 +163,8 @@ def run_fresh(size: int, repeat: int, work: Path) -> dict[str, Any]:
         "floor": [sys.executable, "-c", FLOOR, str(old), str(new)],
         "diff": [sys.executable, "-m", "lattice_cdk", "diff", str(old), str(new), "-o", os.devnull],
     }
+    if no_orjson:  # as if orjson were not installed
+        commands["diff"][1:3] = ["-c", NO_ORJSON]
     times: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():  # warm: bytecode, page cache
         subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
@@ -181,11 +189,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="time fresh processes")
     parser.add_argument("--work", type=Path, default=Path("/tmp/lattice-bench"))
+    parser.add_argument(
+        "--no-orjson", action="store_true", help="with --fresh: lattice without orjson"
+    )
     args = parser.parse_args()
     if args.fresh:
         args.work.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
-            print(json.dumps(run_fresh(size, args.repeat, args.work)), flush=True)
+            row = run_fresh(size, args.repeat, args.work, no_orjson=args.no_orjson)
+            print(json.dumps(row), flush=True)
         return
     rows = [run(size, args.repeat) for size in args.sizes]
     for row in rows:
