@@ -18,6 +18,7 @@ from constructs import Construct
 
 from lattice_cdk import StatefulnessError, UnknownEnvironmentError, create_statefulness_policy
 from lattice_cdk._findings import ACKNOWLEDGEMENTS_METADATA_KEY
+from lattice_cdk.cdk import BackupManager
 from lattice_cdk.cdk._guard import MARKER_ID, StatefulnessGuard, check_template
 
 from ..helpers import run_lattice
@@ -427,6 +428,28 @@ def test_table_v2_replicas_are_filled_one_by_one() -> None:
         app.synth()
     report = (Path(app.outdir) / "validation-report.json").read_text(encoding="utf-8")
     assert "Replicas.*.DeletionProtectionEnabled=false" in report
+
+
+def test_an_enrolled_table_v2_is_covered_by_its_regions_replica_tags(tmp_path: Path) -> None:
+    # A global table carries tags per replica (Replicas.*.Tags): the checker must read
+    # the tags of the replica in the stack's region, where the guard's tag selects it.
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    stack = cdk.Stack(
+        app, "Global", env=cdk.Environment(account="111122223333", region="us-east-1")
+    )
+    dynamodb.TableV2(
+        stack,
+        "Orders",
+        partition_key=PARTITION_KEY,
+        replicas=[dynamodb.ReplicaTableProps(region="eu-west-1")],
+    )
+    BackupManager(stack, "Backup", environment="prod", dr_region="us-west-2")
+    StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
+    app.synth()
+    checked = run_lattice("check", str(tmp_path / "cdk.out"), "--format", "json")
+    findings = json.loads(checked.stdout)["findings"]
+    on_table = [f for f in findings if f["resource_type"] == "AWS::DynamoDB::GlobalTable"]
+    assert on_table == [], on_table
 
 
 def test_explicit_choices_are_kept() -> None:

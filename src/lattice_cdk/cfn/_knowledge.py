@@ -87,7 +87,8 @@ class StatefulType(Record):
     #: physical name (``{}`` when CloudFormation always generates it); ``None`` when
     #: Lattice does not match it by ARN.
     arn: str | None
-    #: The property holding its tags (``Tags`` for most; EFS says ``FileSystemTags``).
+    #: The property holding its tags (``Tags`` for most; EFS says ``FileSystemTags``; a
+    #: global table's ``Replicas.*.Tags`` are per replica, the stack region's counts).
     tags_property: str
     #: False when its data lives in other resources (a nested stack's, a cluster's).
     holds_data: bool

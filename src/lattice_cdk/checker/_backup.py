@@ -473,8 +473,10 @@ def resource_tags(
     them are known (an intrinsic tag list makes the set unknown)."""
     tags: dict[str, Any] = dict(stack.tags)
     prop = knowledge.tags_property if knowledge else "Tags"
-    raw = resource.properties.get(prop)
-    known = True
+    if prop == _REPLICA_TAGS:
+        raw, known = _replica_tags(stack, resource.properties.get("Replicas"))
+    else:
+        raw, known = resource.properties.get(prop), True
     if isinstance(raw, list):  # the usual form (a list is never an intrinsic)
         for item in raw:
             key = item.get("Key") if isinstance(item, dict) else None
@@ -489,6 +491,38 @@ def resource_tags(
         for key, value in raw.items():
             tags[key] = _literal(value)
     return tags, known
+
+
+#: A global table's tags: each replica carries its own.
+_REPLICA_TAGS = "Replicas.*.Tags"
+_STACK_REGION = {"Ref": "AWS::Region"}
+
+
+def _replica_tags(stack: Stack, replicas: Any) -> tuple[Any, bool]:
+    """The tags list of the replica a backup plan in ``stack``'s region sees, and whether
+    that replica is known. AWS Backup selects the table in its own region: the replica
+    whose ``Region`` is the stack's (a literal equal to the manifest's region, or
+    ``Ref AWS::Region``; a lone replica is it, as CloudFormation requires the stack's
+    region among the replicas). When no replica can be told to be that one, only the tags
+    every replica carries are certain, and the set is marked incomplete (a condition on
+    any other tag cannot be evaluated)."""
+    if is_intrinsic(replicas):
+        return replicas, False
+    if not isinstance(replicas, list):
+        return None, True
+    entries = [replica for replica in replicas if isinstance(replica, dict)]
+    if len(replicas) == 1 and entries:  # CloudFormation requires the stack's region
+        return entries[0].get("Tags"), True
+    for replica in entries:
+        region = replica.get("Region")
+        if region == _STACK_REGION or (stack.region is not None and region == stack.region):
+            return replica.get("Tags"), True
+    common: list[Any] | None = None
+    for replica in entries:
+        raw = replica.get("Tags")
+        items = raw if isinstance(raw, list) else []
+        common = items if common is None else [item for item in common if item in items]
+    return common or [], False
 
 
 def _tag_key(key: str) -> str:
