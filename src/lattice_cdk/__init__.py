@@ -8,12 +8,14 @@ CDK constructs (``LatticeBucket``...) load on first use, so the policy and the
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError, LatticeError, StatefulnessError, UnknownEnvironmentError
 from ._version import __version__
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._environments import EnvironmentRegistry as EnvironmentRegistry
     from ._environments import ResolvedEnvironment as ResolvedEnvironment
     from ._environments import Tier as Tier

@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
 from ._records import Record, set_field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
+    from typing import Any
 
 __all__ = [
     "MIN_REASON_LENGTH",

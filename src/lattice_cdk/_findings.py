@@ -16,9 +16,12 @@ Rule ids are ``LAT`` + four digits: the first is the severity (1 error, 2 warnin
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from ._records import Record, replace, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ACKNOWLEDGEMENTS_METADATA_KEY", "Finding", "RuleInfo", "Severity", "severity_of"]
 

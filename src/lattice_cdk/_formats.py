@@ -12,10 +12,13 @@ import contextlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from ._findings import Finding, RuleInfo, Severity, severity_of
 from ._version import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FORMATS", "count_findings", "exit_code", "render_findings"]
 

@@ -17,13 +17,14 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._errors import LatticeError
 from ._common import EXIT_USAGE
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, NoReturn
 
 __all__ = ["main"]
 

@@ -7,13 +7,13 @@ lattice diff --deployed-all NEW          every top-level stack of NEW, by stack 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .._errors import InputError
 from ._common import write_output
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 __all__ = ["add_parser", "run"]
 

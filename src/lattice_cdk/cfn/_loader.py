@@ -15,10 +15,13 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from .._errors import InputError
 from ._model import Assembly, LazyResources, Stack
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["expect_input", "load", "load_template_file", "parse_template"]
 

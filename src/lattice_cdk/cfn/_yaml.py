@@ -5,11 +5,13 @@ Imported only when a template is YAML: PyYAML is not free to import.
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from .._errors import InputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["load_yaml"]
 

@@ -15,13 +15,15 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._diff import StackPair, diff_assemblies, diff_stacks, match_stacks
 from ._rules import RULES, RULES_BY_ID
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._deployed import cloudformation_client, deployed_assembly, fetch_deployed
     from ._lock import (
         LOCK_FILE,

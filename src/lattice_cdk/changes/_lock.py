@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .._config import ConfigAcknowledgement
 from .._errors import InputError
@@ -24,6 +23,10 @@ from .._findings import Finding, RuleInfo
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from . import _rules as R
 from ._schemas import Comparison, construct_id, get_path, replacement_info, show
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "LOCK_FILE",

@@ -19,10 +19,13 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 from functools import cache
-from typing import Any
 
 from .._records import Record, set_field
 from ..cfn._knowledge import cfn_lint_data_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "Comparison",

@@ -14,11 +14,13 @@ Pure Python (never imports aws_cdk or jsii). Three doors use it: ``lattice check
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from .rules import ENGINE_RULES, RULES, all_rule_infos
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._engine import CheckResult, ExtraCheck, check
     from ._environment import StackEnvironment
     from ._report import InventoryRow, build_inventory, inventory_totals

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Any
 
 from .._config import MIN_REASON_LENGTH, ConfigAcknowledgement, parse_expiry
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding
@@ -20,8 +19,10 @@ from .._records import replace
 from ..cfn._model import Assembly, Stack
 from .rules import INVALID_ACKNOWLEDGEMENT
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
+    from typing import Any
 
 __all__ = ["CDK_NAMESPACE", "apply_acknowledgements"]
 

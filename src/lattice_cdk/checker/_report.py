@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
 
 from .._findings import Finding, Severity
 from .._records import Record, set_field
@@ -15,6 +14,10 @@ from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..cfn._model import Resource, Stack
 from ._engine import CheckResult
 from ._values import check_property
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["VERDICTS", "InventoryRow", "build_inventory", "inventory_totals"]
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from .._version import __version__
 from ._report import VERDICTS, InventoryRow
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["REPORT_FORMATS", "render_report"]
 

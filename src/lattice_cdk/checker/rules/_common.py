@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from ...cfn._knowledge import PropertyCheck, StatefulType
 from ...cfn._model import Resource
 from .._rule import Hit, StackContext
 from .._values import check_property, describe, get_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "KEEPS_DATA",

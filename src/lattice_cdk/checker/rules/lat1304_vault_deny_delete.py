@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
@@ -12,6 +11,10 @@ from ...cfn._model import Resource
 from .._rule import Hit, ResourceRule, StackContext
 from .._values import is_intrinsic
 from ._common import env_label
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 INFO = RuleInfo(
     rule_id="LAT1304",
