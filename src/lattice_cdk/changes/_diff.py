@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding, RuleInfo
@@ -28,6 +27,10 @@ from ._schemas import (
     replacement_info,
     show,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "StackPair",
@@ -707,12 +710,20 @@ def _days(days: Any) -> str:
     return "kept forever" if days is None else f"{show(days)} days"
 
 
-class _Selection(NamedTuple):
+class _Selection(Record):
     """What one backup selection covers: referenced logical ids, a wildcard ARN, tags."""
 
+    __slots__ = ("refs", "wildcard", "tags")  # noqa: RUF023 (field order)
     refs: frozenset[str]
     wildcard: bool
     tags: tuple[tuple[str, Any], ...]
+
+    def __init__(
+        self, refs: frozenset[str], wildcard: bool, tags: tuple[tuple[str, Any], ...]
+    ) -> None:
+        set_field(self, "refs", refs)
+        set_field(self, "wildcard", wildcard)
+        set_field(self, "tags", tags)
 
 
 def _selections(stack: Stack, ids: list[str]) -> list[_Selection]:

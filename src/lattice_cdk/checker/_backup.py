@@ -17,11 +17,15 @@ import re
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import Any, NamedTuple
 
+from .._records import Record, set_field
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
 from ._values import ABSENT, UNKNOWN, get_path, is_intrinsic, references
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BackupIndex", "Coverage", "Plan", "PlanRule", "Selection", "cadence"]
 
@@ -31,9 +35,10 @@ _PSEUDO_WILDCARDS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::UR
 CADENCES = ("hourly", "daily", "weekly", "monthly", "yearly")
 
 
-class PlanRule(NamedTuple):
+class PlanRule(Record):
     """One rule of a backup plan, as far as the template says."""
 
+    __slots__ = ("name", "cadence", "schedule", "retention", "continuous", "copies")  # noqa: RUF023 (field order)
     name: str
     #: ``hourly``/``daily``/``weekly``/``monthly``/``yearly``, or None if unreadable.
     cadence: str | None
@@ -44,18 +49,61 @@ class PlanRule(NamedTuple):
     #: One entry per copy action: True when it copies to another region, None unknown.
     copies: tuple[bool | None, ...]
 
+    def __init__(
+        self,
+        name: str,
+        cadence: str | None,
+        schedule: Any,
+        retention: Any,
+        continuous: bool,
+        copies: tuple[bool | None, ...],
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "cadence", cadence)
+        set_field(self, "schedule", schedule)
+        set_field(self, "retention", retention)
+        set_field(self, "continuous", continuous)
+        set_field(self, "copies", copies)
 
-class Plan(NamedTuple):
+
+class Plan(Record):
+    __slots__ = (  # noqa: RUF023 (field order)
+        "stack",
+        "logical_id",
+        "name",
+        "rules",
+        "unreadable",
+        "tiers",
+        "cross_region",
+    )
     stack: Stack
     logical_id: str
     name: str
     rules: tuple[PlanRule, ...]
     #: Set when the plan's rules are not readable (an intrinsic stands for them).
-    unreadable: str | None = None
+    unreadable: str | None
     #: Cadences its rules run at, most frequent first, plus ``continuous``.
-    tiers: tuple[str, ...] = ()
+    tiers: tuple[str, ...]
     #: Whether a rule copies to another region (None: a destination is unknown).
-    cross_region: bool | None = False
+    cross_region: bool | None
+
+    def __init__(
+        self,
+        stack: Stack,
+        logical_id: str,
+        name: str,
+        rules: tuple[PlanRule, ...],
+        unreadable: str | None = None,
+        tiers: tuple[str, ...] = (),
+        cross_region: bool | None = False,
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "name", name)
+        set_field(self, "rules", rules)
+        set_field(self, "unreadable", unreadable)
+        set_field(self, "tiers", tiers)
+        set_field(self, "cross_region", cross_region)
 
 
 def _plan(
@@ -74,14 +122,31 @@ def _plan(
     return Plan(stack, logical_id, name, rules, unreadable, tuple(tiers), cross)
 
 
-class _Target(NamedTuple):
+class _Target(Record):
+    __slots__ = ("kind", "value", "stack")  # noqa: RUF023 (field order)
     #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
     kind: str
     value: str
-    stack: str | None = None
+    stack: str | None
+
+    def __init__(self, kind: str, value: str, stack: str | None = None) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "value", value)
+        set_field(self, "stack", stack)
 
 
-class Selection(NamedTuple):
+class Selection(Record):
+    __slots__ = (  # noqa: RUF023 (field order)
+        "stack",
+        "logical_id",
+        "name",
+        "plan",
+        "resources",
+        "list_of_tags",
+        "conditions",
+        "not_resources",
+        "unreadable",
+    )
     stack: Stack
     logical_id: str
     name: str
@@ -92,15 +157,45 @@ class Selection(NamedTuple):
     conditions: tuple[tuple[str, str, Any], ...]
     not_resources: tuple[_Target, ...]
     #: Why part of this selection cannot be read (an intrinsic in its body).
-    unreadable: str | None = None
+    unreadable: str | None
+
+    def __init__(
+        self,
+        stack: Stack,
+        logical_id: str,
+        name: str,
+        plan: Plan | None,
+        resources: tuple[_Target, ...],
+        list_of_tags: tuple[tuple[str, Any], ...],
+        conditions: tuple[tuple[str, str, Any], ...],
+        not_resources: tuple[_Target, ...],
+        unreadable: str | None = None,
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "name", name)
+        set_field(self, "plan", plan)
+        set_field(self, "resources", resources)
+        set_field(self, "list_of_tags", list_of_tags)
+        set_field(self, "conditions", conditions)
+        set_field(self, "not_resources", not_resources)
+        set_field(self, "unreadable", unreadable)
 
 
-class _PlanSet(NamedTuple):
+class _PlanSet(Record):
     """Plans that select the same resources, with their tiers and copies summed up once."""
 
+    __slots__ = ("plans", "tiers", "cross_region")  # noqa: RUF023 (field order)
     plans: tuple[Plan, ...]
     tiers: frozenset[str]
     cross_region: bool | None
+
+    def __init__(
+        self, plans: tuple[Plan, ...], tiers: frozenset[str], cross_region: bool | None
+    ) -> None:
+        set_field(self, "plans", plans)
+        set_field(self, "tiers", tiers)
+        set_field(self, "cross_region", cross_region)
 
 
 def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
@@ -109,13 +204,26 @@ def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
     return _PlanSet(plans, frozenset(t for p in plans for t in p.tiers), cross)
 
 
-class _Group(NamedTuple):
+class _Group(Record):
     """Selections with the same resources and conditions (one per stack, say)."""
 
+    __slots__ = ("first", "members", "plan_set", "planless")
     first: Selection
     members: tuple[Selection, ...]
     plan_set: _PlanSet
     planless: tuple[Selection, ...]
+
+    def __init__(
+        self,
+        first: Selection,
+        members: tuple[Selection, ...],
+        plan_set: _PlanSet,
+        planless: tuple[Selection, ...],
+    ) -> None:
+        set_field(self, "first", first)
+        set_field(self, "members", members)
+        set_field(self, "plan_set", plan_set)
+        set_field(self, "planless", planless)
 
 
 class Coverage:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
@@ -25,6 +24,7 @@ from ._environment import StackEnvironment, resolve_environments
 from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
 from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, RULES, all_rule_infos
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -68,15 +68,21 @@ class CheckResult(Record):
 _Bound = tuple[tuple[RuleInfo, ResourceCheck], ...]
 
 
-class _Dispatch(NamedTuple):
+class _Dispatch(Record):
     """The rules of one resource type under one policy, as (info, check) pairs: ``all``
     for a resource that holds data (or a type with no stateful knowledge),
     ``not_holding`` for one whose data lives elsewhere (a cluster member): the rules not
     limited to data holders."""
 
+    __slots__ = ("kind", "all", "not_holding")  # noqa: RUF023 (field order)
     kind: StatefulType | None
     all: _Bound
     not_holding: _Bound
+
+    def __init__(self, kind: StatefulType | None, all: _Bound, not_holding: _Bound) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "all", all)
+        set_field(self, "not_holding", not_holding)
 
 
 @cache

@@ -11,10 +11,10 @@ never passes quietly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
 from .._errors import UnknownEnvironmentError
+from .._records import Record, set_field
 from ..cfn._model import Assembly, Stack
 
 __all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
@@ -25,18 +25,33 @@ CONSTRUCT_METADATA_KEY = "lattice"
 _STRICTNESS = {Tier.PROD: 0, Tier.STAGING: 1, Tier.DEV: 2}
 
 
-class StackEnvironment(NamedTuple):
+class StackEnvironment(Record):
     """A stack's environment and the source that named it.
 
     ``determined`` is False when nothing named it (or named an unknown environment):
     the stack is then checked as ``prod`` and ``problem`` says why.
     """
 
+    __slots__ = ("stack", "environment", "source", "determined", "problem")  # noqa: RUF023 (field order)
     stack: str
     environment: ResolvedEnvironment
     source: str
-    determined: bool = True
-    problem: str | None = None
+    determined: bool
+    problem: str | None
+
+    def __init__(
+        self,
+        stack: str,
+        environment: ResolvedEnvironment,
+        source: str,
+        determined: bool = True,
+        problem: str | None = None,
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "environment", environment)
+        set_field(self, "source", source)
+        set_field(self, "determined", determined)
+        set_field(self, "problem", problem)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -10,12 +10,13 @@ rule id, severity, place and acknowledgements.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple
 
 from .._findings import RuleInfo
+from .._records import Record, set_field
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Resource, Stack
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .._environments import ResolvedEnvironment
     from .._policy import StatefulnessPolicy
@@ -24,34 +25,65 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "ResourceRule", "StackContext", "StackRule"]
 
 
-class Hit(NamedTuple):
+class Hit(Record):
     """One problem a rule found.
 
     ``cannot_evaluate`` turns it into a LAT2901 finding: the rule met a value it could
     not resolve, which is reported and never passed. ``logical_id`` overrides the
     resource the finding points at (a custom resource reported on its bucket).
+
+    Built positionally or by keyword, as ``Hit(message, fix=None, cannot_evaluate=False,
+    logical_id=None)``. This and the other rule records are :class:`Record` s, not
+    ``typing.NamedTuple`` s: importing ``typing`` and building the classes cost
+    ``lattice check`` 3 ms at every start.
     """
 
+    __slots__ = ("message", "fix", "cannot_evaluate", "logical_id")  # noqa: RUF023 (field order)
     message: str
-    fix: str | None = None
-    cannot_evaluate: bool = False
-    logical_id: str | None = None
+    fix: str | None
+    cannot_evaluate: bool
+    logical_id: str | None
+
+    def __init__(
+        self,
+        message: str,
+        fix: str | None = None,
+        cannot_evaluate: bool = False,
+        logical_id: str | None = None,
+    ) -> None:
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
+        set_field(self, "cannot_evaluate", cannot_evaluate)
+        set_field(self, "logical_id", logical_id)
 
 
-class StackContext(NamedTuple):
+class StackContext(Record):
     """What every rule may read about the stack being checked."""
 
+    __slots__ = ("stack", "policy", "environment", "backups")  # noqa: RUF023 (field order)
     stack: Stack
     policy: StatefulnessPolicy
     environment: ResolvedEnvironment
     backups: BackupIndex
+
+    def __init__(
+        self,
+        stack: Stack,
+        policy: StatefulnessPolicy,
+        environment: ResolvedEnvironment,
+        backups: BackupIndex,
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "policy", policy)
+        set_field(self, "environment", environment)
+        set_field(self, "backups", backups)
 
 
 ResourceCheck = Callable[[Resource, StatefulType | None, StackContext], Iterable[Hit]]
 StackCheck = Callable[[StackContext], Iterable[Hit]]
 
 
-class ResourceRule(NamedTuple):
+class ResourceRule(Record):
     """A rule run on each resource of the types it applies to.
 
     ``types`` names types explicitly; ``stateful`` selects stateful types whose
@@ -63,19 +95,41 @@ class ResourceRule(NamedTuple):
     is False.
     """
 
+    __slots__ = ("info", "check", "types", "stateful", "data_holders_only", "when")  # noqa: RUF023 (field order)
     info: RuleInfo
     check: ResourceCheck
-    types: frozenset[str] = frozenset()
-    stateful: Callable[[StatefulType], bool] | None = None
-    data_holders_only: bool = True
-    when: Callable[[StatefulnessPolicy], bool] | None = None
+    types: frozenset[str]
+    stateful: Callable[[StatefulType], bool] | None
+    data_holders_only: bool
+    when: Callable[[StatefulnessPolicy], bool] | None
+
+    def __init__(
+        self,
+        info: RuleInfo,
+        check: ResourceCheck,
+        types: frozenset[str] = frozenset(),
+        stateful: Callable[[StatefulType], bool] | None = None,
+        data_holders_only: bool = True,
+        when: Callable[[StatefulnessPolicy], bool] | None = None,
+    ) -> None:
+        set_field(self, "info", info)
+        set_field(self, "check", check)
+        set_field(self, "types", types)
+        set_field(self, "stateful", stateful)
+        set_field(self, "data_holders_only", data_holders_only)
+        set_field(self, "when", when)
 
 
-class StackRule(NamedTuple):
+class StackRule(Record):
     """A rule run once per stack (stack-level protection)."""
 
+    __slots__ = ("info", "check")  # noqa: RUF023 (field order)
     info: RuleInfo
     check: StackCheck
+
+    def __init__(self, info: RuleInfo, check: StackCheck) -> None:
+        set_field(self, "info", info)
+        set_field(self, "check", check)
 
 
 def applies_to(rule: ResourceRule, resource_type: str, knowledge: StatefulType | None) -> bool:
