@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import lattice_cdk
+
+TESTS = Path(__file__).parent
 
 PROBE = """
 import json, sys
@@ -23,6 +26,43 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
 def test_import_and_cli_never_load_jsii() -> None:
     result = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+# ``lattice check``, ``report`` and ``diff`` as CI runs them, in one fresh interpreter. The
+# verbs must not import ``typing`` (2.5 ms at every start, plus ~1 ms per few NamedTuple
+# classes) nor ``dataclasses`` (which pulls in ``inspect``): names only annotations use
+# go under ``if TYPE_CHECKING:``, and records are ``lattice_cdk._records.Record`` s.
+# (A ``lattice.toml`` brings ``tomllib``, which imports ``typing``: none here.)
+LEAN_PROBE = """
+import json, sys
+from lattice_cdk._cli import main
+template, assembly, old, new = sys.argv[1:]
+for fmt in ("text", "json", "sarif", "markdown"):
+    main(["check", template, "-f", fmt, "-o", "/dev/null"])
+main(["check", assembly, "-o", "/dev/null"])
+main(["report", assembly, "-f", "json", "-o", "/dev/null"])
+main(["diff", old, new, "-o", "/dev/null"])
+print(json.dumps(sorted(m for m in ("typing", "dataclasses") if m in sys.modules)))
+"""
+
+
+def test_check_report_and_diff_never_import_typing_or_dataclasses() -> None:
+    corpus = TESTS / "changes" / "corpus" / "removed_retained"
+    paths = [
+        TESTS / "checker" / "fixtures" / "LAT1201" / "fail.json",  # findings, backup plans
+        TESTS / "checker" / "fixtures" / "LAT2501" / "pass",  # a cloud assembly
+        corpus / "old.json",
+        corpus / "new.json",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", LEAN_PROBE, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd="/",  # no configuration file above
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
