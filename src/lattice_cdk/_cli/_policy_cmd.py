@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ._common import EXIT_OK, render_table, write_output
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .._policy import StatefulnessPolicy
 
 __all__ = ["add_parser", "run"]

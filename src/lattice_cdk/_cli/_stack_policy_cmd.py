@@ -7,9 +7,12 @@ import argparse
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from ._common import EXIT_OK, write_output
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["add_parser", "run"]
 
