@@ -7,9 +7,8 @@ CDK constructs (``LatticeBucket``...) load on first use, so the policy and the
 
 from __future__ import annotations
 
-import importlib
-
 from ._errors import InputError, LatticeError, StatefulnessError, UnknownEnvironmentError
+from ._lazy import load_lazy
 from ._version import __version__
 
 TYPE_CHECKING = False
@@ -66,12 +65,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lattice_cdk' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_lazy(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -14,8 +14,7 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import load_lazy
 from ._diff import StackPair, diff_assemblies, diff_stacks, match_stacks
 from ._rules import RULES, RULES_BY_ID
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
@@ -99,12 +98,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    return load_lazy(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:

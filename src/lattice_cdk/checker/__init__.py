@@ -13,8 +13,7 @@ Pure Python (never imports aws_cdk or jsii). Three doors use it: ``lattice check
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import load_lazy
 from .rules import ENGINE_RULES, RULES, all_rule_infos
 
 TYPE_CHECKING = False
@@ -53,9 +52,4 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    return load_lazy(__name__, _LAZY, globals(), name)
