@@ -147,6 +147,18 @@ def test_unknown_environment_flag_is_unusable_input() -> None:
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["check", "report", "diff"])
+def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path: Path, command: str) -> None:
+    target = tmp_path / "no-such-folder" / "out.json"
+    paths = [str(FAILING)] * (2 if command == "diff" else 1)
+    result = run_lattice(command, *paths, "--output", str(target))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"lattice: error: [io-error] {target}:")
+    assert "internal error" not in result.stderr
+    assert "Fix:" in result.stderr
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path if path.name != "manifest.json" else path.parent

@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._errors import LatticeError
+from .._errors import InputError, LatticeError
 from ._common import EXIT_USAGE
 
 TYPE_CHECKING = False
@@ -92,6 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the CLI never shows a traceback unless asked
         if os.environ.get("LATTICE_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # A path the system refused (``--output`` into a missing folder, a file
+            # without read permission): the user's to fix, said as any input error.
+            problem = InputError(
+                f"cannot be read or written: {exc.strerror or exc}.",
+                location=str(exc.filename),
+                fix="check that the path and its folder exist and that you may use them.",
+                code="io-error",
+            )
+            print(f"lattice: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         print(
             f"lattice: internal error: {type(exc).__name__}: {exc} "
             "(set LATTICE_DEBUG=1 for the traceback, and please report it)",
