@@ -30,31 +30,35 @@ def test_import_and_cli_never_load_jsii() -> None:
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
-# ``lattice check``, ``report`` and ``diff`` as CI runs them, in one fresh interpreter. The
-# verbs must not import ``typing`` (2.5 ms at every start, plus ~1 ms per few NamedTuple
-# classes) nor ``dataclasses`` (which pulls in ``inspect``): names only annotations use
-# go under ``if TYPE_CHECKING:``, and records are ``lattice_cdk._records.Record`` s.
+# ``lattice check`` (also with ``--lock``), ``report`` and ``diff`` as CI runs them, in
+# one fresh interpreter. The verbs must not import ``typing`` (2.5 ms at every start,
+# plus ~1 ms per few NamedTuple classes) nor ``dataclasses`` (which pulls in
+# ``inspect``): names only annotations use go under ``if TYPE_CHECKING:``, and records
+# are ``lattice_cdk._records.Record`` s.
 # (A ``lattice.toml`` brings ``tomllib``, which imports ``typing``: none here.)
 LEAN_PROBE = """
 import json, sys
 from lattice_cdk._cli import main
-template, assembly, old, new = sys.argv[1:]
+template, assembly, old, new, lock = sys.argv[1:]
 for fmt in ("text", "json", "sarif", "markdown"):
     main(["check", template, "-f", fmt, "-o", "/dev/null"])
 main(["check", assembly, "-o", "/dev/null"])
+main(["lock", assembly, "--lock-file", lock])
+main(["check", assembly, "--lock", lock, "-o", "/dev/null"])
 main(["report", assembly, "-f", "json", "-o", "/dev/null"])
 main(["diff", old, new, "-o", "/dev/null"])
 print(json.dumps(sorted(m for m in ("typing", "dataclasses") if m in sys.modules)))
 """
 
 
-def test_check_report_and_diff_never_import_typing_or_dataclasses() -> None:
+def test_check_report_and_diff_never_import_typing_or_dataclasses(tmp_path: Path) -> None:
     corpus = TESTS / "changes" / "corpus" / "removed_retained"
     paths = [
         TESTS / "checker" / "fixtures" / "LAT1201" / "fail.json",  # findings, backup plans
         TESTS / "checker" / "fixtures" / "LAT2501" / "pass",  # a cloud assembly
         corpus / "old.json",
         corpus / "new.json",
+        tmp_path / "lattice.lock.json",
     ]
     result = subprocess.run(
         [sys.executable, "-c", LEAN_PROBE, *map(str, paths)],

@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._config import ConfigAcknowledgement
 from .._errors import InputError
 from .._findings import Finding, RuleInfo
+from .._records import Record, set_field
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from . import _rules as R
 from ._schemas import Comparison, construct_id, get_path, replacement_info, show
@@ -50,17 +50,32 @@ LOCK_VERSION = 1
 _MIN_REASON = 10
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LockEntry:
+class LockEntry(Record):
     """One locked stateful resource."""
 
+    __slots__ = ("stack", "logical_id", "type", "properties", "construct_path")  # noqa: RUF023
     stack: str
     logical_id: str
     type: str
     #: Replacement-forcing property values present in the template, by path
     #: (``"EncryptionConfiguration/KmsKey"``).
-    properties: Mapping[str, Any] = field(default_factory=dict)
-    construct_path: str | None = None
+    properties: Mapping[str, Any]
+    construct_path: str | None
+
+    def __init__(
+        self,
+        *,
+        stack: str,
+        logical_id: str,
+        type: str,
+        properties: Mapping[str, Any] | None = None,
+        construct_path: str | None = None,
+    ) -> None:
+        set_field(self, "stack", stack)
+        set_field(self, "logical_id", logical_id)
+        set_field(self, "type", type)
+        set_field(self, "properties", {} if properties is None else properties)
+        set_field(self, "construct_path", construct_path)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -78,16 +93,33 @@ class LockEntry:
         return data
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LockUpdate:
+class LockUpdate(Record):
     """One deliberate lock update: who, why, when, and what changed."""
 
+    __slots__ = ("at", "by", "reason", "added", "removed", "changed")  # noqa: RUF023
     at: str
     by: str
     reason: str
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def __init__(
+        self,
+        *,
+        at: str,
+        by: str,
+        reason: str,
+        added: tuple[str, ...] = (),
+        removed: tuple[str, ...] = (),
+        changed: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "at", at)
+        set_field(self, "by", by)
+        set_field(self, "reason", reason)
+        set_field(self, "added", added)
+        set_field(self, "removed", removed)
+        set_field(self, "changed", changed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,13 +132,19 @@ class LockUpdate:
         }
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Lock:
+class Lock(Record):
     """The whole lock file: entries sorted by stack and logical id, and the history of
     deliberate updates (oldest first)."""
 
+    __slots__ = ("entries", "history")
     entries: tuple[LockEntry, ...]
-    history: tuple[LockUpdate, ...] = ()
+    history: tuple[LockUpdate, ...]
+
+    def __init__(
+        self, *, entries: tuple[LockEntry, ...], history: tuple[LockUpdate, ...] = ()
+    ) -> None:
+        set_field(self, "entries", entries)
+        set_field(self, "history", history)
 
     def to_dict(self) -> dict[str, Any]:
         return {
