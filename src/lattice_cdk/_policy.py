@@ -7,6 +7,7 @@ environment means is decided here and only here.
 from __future__ import annotations
 
 from enum import Enum, StrEnum
+from types import SimpleNamespace
 
 from ._environments import EnvironmentRegistry, Tier, default_registry
 from ._errors import StatefulnessError
@@ -227,28 +228,10 @@ class StatefulnessPolicy(Record):
         }
 
 
-class _TierDefaults(Record):
-    """What a built-in tier protects by default (a row of the environment table)."""
+class _TierDefaults(SimpleNamespace):
+    """What a built-in tier protects by default (a row of the environment table; three
+    module constants, built by keyword, read by attribute)."""
 
-    __slots__ = (  # noqa: RUF023 (field order)
-        "protection_level",
-        "removal_policy",
-        "snapshot_removal_policy",
-        "deletion_protection",
-        "termination_protection",
-        "versioning",
-        "point_in_time_recovery",
-        "enable_backups",
-        "backup_retention_days",
-        "min_backup_retention_days",
-        "long_term_tiers",
-        "continuous_backup",
-        "cross_region_copy",
-        "vault_lock",
-        "vault_deny_delete",
-        "compliance_reporting",
-        "allow_auto_delete_objects",
-    )
     protection_level: ProtectionLevel
     removal_policy: Removal
     snapshot_removal_policy: Removal
@@ -266,45 +249,6 @@ class _TierDefaults(Record):
     vault_deny_delete: bool
     compliance_reporting: bool
     allow_auto_delete_objects: bool
-
-    def __init__(
-        self,
-        *,
-        protection_level: ProtectionLevel,
-        removal_policy: Removal,
-        snapshot_removal_policy: Removal,
-        deletion_protection: bool,
-        termination_protection: bool,
-        versioning: bool,
-        point_in_time_recovery: bool,
-        enable_backups: bool,
-        backup_retention_days: int,
-        min_backup_retention_days: int,
-        long_term_tiers: bool,
-        continuous_backup: bool,
-        cross_region_copy: bool,
-        vault_lock: bool,
-        vault_deny_delete: bool,
-        compliance_reporting: bool,
-        allow_auto_delete_objects: bool,
-    ) -> None:
-        set_field(self, "protection_level", protection_level)
-        set_field(self, "removal_policy", removal_policy)
-        set_field(self, "snapshot_removal_policy", snapshot_removal_policy)
-        set_field(self, "deletion_protection", deletion_protection)
-        set_field(self, "termination_protection", termination_protection)
-        set_field(self, "versioning", versioning)
-        set_field(self, "point_in_time_recovery", point_in_time_recovery)
-        set_field(self, "enable_backups", enable_backups)
-        set_field(self, "backup_retention_days", backup_retention_days)
-        set_field(self, "min_backup_retention_days", min_backup_retention_days)
-        set_field(self, "long_term_tiers", long_term_tiers)
-        set_field(self, "continuous_backup", continuous_backup)
-        set_field(self, "cross_region_copy", cross_region_copy)
-        set_field(self, "vault_lock", vault_lock)
-        set_field(self, "vault_deny_delete", vault_deny_delete)
-        set_field(self, "compliance_reporting", compliance_reporting)
-        set_field(self, "allow_auto_delete_objects", allow_auto_delete_objects)
 
 
 # The environment table (README, docs/statefulness.md). Staging is "moderate": data
