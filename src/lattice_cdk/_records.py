@@ -1,40 +1,110 @@
-"""Frozen value objects without the dataclasses module.
+"""Frozen value objects that declare each field once, without the dataclasses module.
 
 ``lattice check`` builds its findings, model, policy and configuration from about a
 dozen frozen records. As dataclasses they cost 12 ms at every start (importing
 ``dataclasses`` pulls in ``inspect``, and each ``@dataclass`` compiles its methods),
 a third of a small check. A :class:`Record` behaves as a frozen, slotted dataclass
-does: fields are its ``__slots__`` in order, each class writes its ``__init__``
-(assigning through ``object.__setattr__``), and equality, hashing, ``repr``,
-immutability and pickling come from the fields. :func:`replace` is
+does, and mypy reads it as one (``dataclass_transform``)::
+
+    class Point(Record):
+        x: int
+        y: int = 0
+
+The annotations are the fields, in order; ``__slots__`` and an ``__init__`` taking
+them positionally or by keyword are made from them. A ``__post_init__`` method, when
+present, runs last (normalise a field there with :func:`set_field`). Equality,
+hashing, ``repr``, immutability and pickling come from the fields; :func:`replace` is
 ``dataclasses.replace``.
 """
 
 from __future__ import annotations
 
-__all__ = ["Record", "replace"]
+__all__ = ["Record", "replace", "set_field"]
 
 # ``typing`` only for the type checker: importing it costs 2-3 ms at every start (and a
 # bound TypeVar most of a millisecond more to build).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, TypeVar
+    from typing import Any, ClassVar, TypeVar, dataclass_transform
 
     _R = TypeVar("_R", bound="Record")
-#: Sets a field in ``__init__`` (the class's own ``__setattr__`` refuses).
+else:
+
+    def dataclass_transform(**_kwargs: object) -> object:
+        return lambda cls: cls
+
+
+#: Sets a field in ``__init__`` or ``__post_init__`` (the record's ``__setattr__`` refuses).
 set_field = object.__setattr__
 
+_MISSING = object()
 
-class Record:
-    """Base of Lattice's frozen records; a subclass lists its fields in ``__slots__``."""
+
+def _is_field(annotation: object) -> bool:
+    text = annotation if isinstance(annotation, str) else repr(annotation)
+    return not (text.startswith(("ClassVar", "typing.ClassVar", "Final", "typing.Final")))
+
+
+def _make_init(name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> Any:
+    params = ["self"]
+    for field in fields:
+        params.append(f"{field}=__d[{field!r}]" if field in defaults else field)
+    body = [f"    __set(self, {field!r}, {field})" for field in fields]
+    body.append("    __post = getattr(self, '__post_init__', None)")
+    body.append("    if __post is not None: __post()")
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body) + "\n"
+    namespace: dict[str, Any] = {"__d": defaults, "__set": set_field}
+    exec(source, namespace)  # one small function per record class, like dataclasses
+    init = namespace["__init__"]
+    init.__qualname__ = f"{name}.__init__"
+    return init
+
+
+class _RecordMeta(type):
+    """Turns a Record subclass's annotations into ``__slots__`` and an ``__init__``."""
+
+    def __new__(
+        mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
+    ) -> _RecordMeta:
+        if "__slots__" in namespace or not bases:
+            # The base class, or a record that writes its own slots and __init__.
+            cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+            cls._fields = tuple(namespace.get("__slots__", ()))  # type: ignore[attr-defined]
+            return cls
+        inherited: tuple[str, ...] = ()
+        defaults: dict[str, Any] = {}
+        for base in bases:
+            inherited += getattr(base, "_fields", ())
+            defaults.update(getattr(base, "_defaults", {}))
+        own = tuple(
+            field
+            for field, annotation in namespace.get("__annotations__", {}).items()
+            if _is_field(annotation) and field not in inherited
+        )
+        for field in own:
+            value = namespace.pop(field, _MISSING)
+            if value is not _MISSING:
+                defaults[field] = value
+            elif defaults and field not in defaults:
+                raise TypeError(f"{name}.{field}: a field without a default follows one with")
+        fields = inherited + own
+        namespace["__slots__"] = own
+        namespace.setdefault("__init__", _make_init(name, fields, defaults))
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        cls._fields = fields  # type: ignore[attr-defined]
+        cls._defaults = defaults  # type: ignore[attr-defined]
+        return cls
+
+
+@dataclass_transform(frozen_default=True, eq_default=True)
+class Record(metaclass=_RecordMeta):
+    """Base of Lattice's frozen records: annotate the fields (see the module docstring)."""
 
     __slots__ = ()
-    #: Field names, in order (the subclass's ``__slots__``).
+    #: Field names, in order.
     _fields: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._fields = tuple(cls.__dict__.get("__slots__", ()))
+    #: Defaults of the fields that have one.
+    _defaults: ClassVar[dict[str, Any]] = {}
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._fields)

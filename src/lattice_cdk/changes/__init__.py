@@ -15,9 +15,10 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
 from __future__ import annotations
 
 from .._lazy import load_lazy
-from ._diff import StackPair, diff_assemblies, diff_stacks, match_stacks
+from ._diff import diff_assemblies, diff_stacks
 from ._rules import RULES, RULES_BY_ID
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
+from ._stacks import StackPair, match_stacks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

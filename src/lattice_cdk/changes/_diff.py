@@ -11,7 +11,7 @@ resources) produce nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding, RuleInfo
@@ -19,14 +19,15 @@ from .._records import Record, set_field
 from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from . import _rules as R
+from ._renames import rename_candidates
 from ._schemas import (
     Comparison,
-    construct_id,
     contains_intrinsic,
     get_path,
     replacement_info,
     show,
 )
+from ._stacks import StackPair, match_stacks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,54 +42,10 @@ __all__ = [
     "replacement_changes",
 ]
 
-#: Two resources with at least this property similarity (0..1) are one resource whose
-#: logical id changed.
-RENAME_THRESHOLD = 0.5
-
 _BACKUP_SELECTION = "AWS::Backup::BackupSelection"
 _BACKUP_PLAN = "AWS::Backup::BackupPlan"
 _BACKUP_VAULT = "AWS::Backup::BackupVault"
 _DELETE_ACTIONS = frozenset({"backup:deleterecoverypoint", "backup:*", "*"})
-
-
-class StackPair(Record):
-    """An old stack and the new stack it became (matched by stack name)."""
-
-    __slots__ = ("old", "new")  # noqa: RUF023 (field order)
-    old: Stack
-    new: Stack
-
-    def __init__(
-        self,
-        old: Stack,
-        new: Stack,
-    ) -> None:
-        set_field(self, "old", old)
-        set_field(self, "new", new)
-
-
-def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[Stack]]:
-    """Pair the stacks of ``old`` and ``new`` by stack name; return the pairs and the
-    old stacks that are gone.
-
-    When each side holds exactly one stack and at least one side is a plain template
-    (whose name is only a file name), the two are paired whatever their names
-    (``lattice diff before.json after.json``). Two cloud assemblies are always matched
-    by stack name: a stack whose name changed is a new stack, and the old one is gone.
-    """
-    both_assemblies = old.is_cloud_assembly and new.is_cloud_assembly
-    if len(old.stacks) == 1 and len(new.stacks) == 1 and not both_assemblies:
-        return [StackPair(old.stacks[0], new.stacks[0])], []
-    by_name = {s.name: s for s in new.stacks}
-    pairs: list[StackPair] = []
-    removed: list[Stack] = []
-    for stack in old.stacks:
-        other = by_name.get(stack.name)
-        if other is None:
-            removed.append(stack)
-        else:
-            pairs.append(StackPair(stack, other))
-    return pairs, removed
 
 
 def diff_assemblies(
@@ -315,58 +272,6 @@ def _stack_removed(stack: Stack) -> Iterator[Finding]:
             f"({resource.type} {resource.logical_id}, DeletionPolicy "
             f"{show(resource.deletion_policy) if resource.deletion_policy else 'Delete'}).",
         )
-
-
-def rename_candidates(
-    removed: Iterable[Resource], added: Iterable[Resource]
-) -> Iterator[tuple[str, Resource]]:
-    """Pair each removed resource with the added resource of the same type it most
-    likely became (property similarity at least :data:`RENAME_THRESHOLD`); yields
-    ``(old logical id, new resource)``. Each added resource is used at most once.
-    """
-    by_type: dict[str, list[Resource]] = {}
-    for resource in added:
-        by_type.setdefault(resource.type, []).append(resource)
-    scored: list[tuple[float, str, str, Resource]] = []
-    for before in removed:
-        for after in by_type.get(before.type, ()):
-            score = similarity(before, after)
-            if score >= RENAME_THRESHOLD:
-                scored.append((score, before.logical_id, after.logical_id, after))
-    # Best pairs first; ties broken by ids so the result does not depend on dict order.
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    used_old: set[str] = set()
-    used_new: set[str] = set()
-    for _score, old_id, new_id, after in scored:
-        if old_id in used_old or new_id in used_new:
-            continue
-        used_old.add(old_id)
-        used_new.add(new_id)
-        yield old_id, after
-
-
-def similarity(before: Resource, after: Resource) -> float:
-    """How alike two resources' properties are: the share of (path, value) leaves they
-    have in common (1.0 when both have none), plus a bonus when their construct ids
-    (the last part of the CDK path) agree."""
-    a = set(_leaves(before.properties, ""))
-    b = set(_leaves(after.properties, ""))
-    score = 1.0 if not a and not b else len(a & b) / len(a | b)
-    before_id = construct_id(before.construct_path)
-    if before_id is not None and before_id == construct_id(after.construct_path):
-        score = min(1.0, score + 0.25)
-    return score
-
-
-def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping) and not (len(value) == 1 and contains_intrinsic(value)):
-        for key, item in value.items():
-            yield from _leaves(item, f"{prefix}/{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _leaves(item, f"{prefix}/{i}")
-    else:
-        yield prefix, json.dumps(value, sort_keys=True, default=str)
 
 
 # -- changed in place ------------------------------------------------------------------
