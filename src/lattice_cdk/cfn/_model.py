@@ -243,6 +243,17 @@ class Stack(Record):
     def label(self) -> str:
         return self.display_name or self.name
 
+    @property
+    def identity(self) -> str:
+        """Where the stack is deployed: ``account/region/name`` when both are known
+        (not ``unknown-account``/``unknown-region`` or a token), else the assembly's
+        artifact id, else the stack name. Two stacks of one name in two regions are two
+        stacks; diff, lock, stack-policy, report and check key stacks by this."""
+        account, region = self.account, self.region
+        if _resolved(account) and _resolved(region):
+            return f"{account}/{region}/{self.name}"
+        return self.artifact_id or self.name
+
     def resource_types(self) -> Iterator[tuple[str, str]]:
         """``(logical id, type)`` of every resource, cheaply (no records built)."""
         if isinstance(self.resources, LazyResources):
@@ -262,6 +273,10 @@ class Stack(Record):
     def metadata(self) -> Mapping[str, Any]:
         meta = self.template.get("Metadata")
         return meta if isinstance(meta, dict) else {}
+
+
+def _resolved(value: str | None) -> bool:
+    return bool(value) and not str(value).startswith("unknown-") and "${" not in str(value)
 
 
 class Assembly(Record):
