@@ -8,7 +8,7 @@ STAMP := $(VENV)/.lattice-installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup tools demo test lint typecheck pytest bench docs clean
+.PHONY: setup tools demo test lint typecheck pytest bench docs knowledge clean
 
 tools:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -55,6 +55,11 @@ bench: setup
 # docs/rules.md is generated from the rule registries (a test keeps it current).
 docs: setup
 	$(BIN)/python -m lattice_cdk.checker.docs --write docs/rules.md
+
+# cfn/data/knowledge.json is generated from cfn-lint's data, the CDK service spec and
+# cfn/data/stateful_facts.json (a test fails when they drift apart).
+knowledge: setup
+	$(BIN)/python scripts/gen_knowledge.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -14,14 +14,15 @@ type, and only for the types that changed.
 from __future__ import annotations
 
 import datetime as _dt
+import importlib.util
 import json
 import re
 from collections.abc import Mapping
 from enum import Enum
 from functools import cache
+from pathlib import Path
 
 from .._records import Record, set_field
-from ..cfn._knowledge import cfn_lint_data_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,6 +107,18 @@ class ReplacementInfo(Record):
             root=self.root,
             case_insensitive=path in self.case_insensitive,
         )
+
+
+def cfn_lint_data_dir() -> Path:
+    """The ``data`` folder of the installed cfn-lint (found, not imported).
+
+    Moved here from ``cfn/_knowledge.py``, which now reads only vendored data; this
+    module is its last user until the replacement knowledge is vendored too.
+    """
+    spec = importlib.util.find_spec("cfnlint")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cfn-lint is not installed; Lattice reads its CloudFormation data")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 @cache

@@ -1,0 +1,279 @@
+"""Generate ``src/lattice_cdk/cfn/data/knowledge.json``: what Lattice knows about
+CloudFormation resource types, vendored so that nothing reads another package's data
+at run time.
+
+Sources, each pinned (``pyproject.toml`` pins cfn-lint for the tests, ``package.json``
+pins the CDK service specification):
+
+- cfn-lint's data: ``AdditionalSpecs/StatefulResources.json`` (stateful types and
+  ``DeleteRequiresEmptyResource``), ``cfnlint.helpers.valid_snapshot_types`` (the types
+  that honour DeletionPolicy Snapshot) and the us-east-1 provider schemas (every
+  ``AWS::`` type, and each type's properties and tag property);
+- the CDK service specification, ``@aws-cdk/aws-service-spec`` (``db.json.gz`` in
+  ``node_modules``): the types it marks ``isStateful``, and its ARN templates, checked
+  against Lattice's;
+- Lattice's own facts, ``cfn/data/stateful_facts.json``.
+
+Generation fails, naming every problem, when a type does not exist in CloudFormation, a
+property path Lattice names is not in the type's schema, or an ARN disagrees with the
+service specification. The output is deterministic (sorted keys, one value per line),
+so ``make knowledge`` on the same sources rewrites the same bytes and a test compares
+them with the committed file.
+
+Usage: ``python scripts/gen_knowledge.py [--check] [--spec DIR]`` (``--check`` exits 1
+when the committed file differs from what the sources give).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "lattice_cdk" / "cfn" / "data"
+FACTS = DATA / "stateful_facts.json"
+OUTPUT = DATA / "knowledge.json"
+SPEC = ROOT / "node_modules" / "@aws-cdk" / "aws-service-spec"
+REGION = "us-east-1"
+CHECKS = ("deletion_protection", "point_in_time_recovery", "versioning")
+
+
+class SourceError(Exception):
+    """A source is missing or disagrees with Lattice's facts (one line per problem)."""
+
+
+class Sources:
+    """The inputs of one generation, read once."""
+
+    def __init__(self, spec_dir: Path = SPEC, facts_path: Path = FACTS) -> None:
+        import cfnlint
+        from cfnlint.helpers import valid_snapshot_types
+
+        self.cfn_lint_version = metadata.version("cfn-lint")
+        data = Path(cfnlint.__file__).parent / "data"
+        self.cfn_lint_stateful: dict[str, dict[str, Any]] = _read_json(
+            data / "AdditionalSpecs" / "StatefulResources.json"
+        )["ResourceTypes"]
+        self.snapshot_types = frozenset(valid_snapshot_types)
+        self.schema_dir = data / "schemas" / "resources"
+        self.providers: dict[str, str] = _read_json(
+            data / "schemas" / "providers" / f"{REGION}.json"
+        )
+        db = spec_dir / "db.json.gz"
+        if not db.is_file():
+            raise SourceError(
+                f"[knowledge-source-missing] {db} not found: run 'npm install' (make setup) "
+                "to install @aws-cdk/aws-service-spec"
+            )
+        self.spec_version = _read_json(spec_dir / "package.json")["version"]
+        with gzip.open(db, "rb") as handle:
+            entities = json.load(handle)["schema"]["resource"]["entities"]
+        self.spec: dict[str, dict[str, Any]] = {e["cloudFormationType"]: e for e in entities}
+        raw = facts_path.read_bytes()
+        self.facts_digest = hashlib.sha256(raw).hexdigest()[:16]
+        self.facts: dict[str, Any] = json.loads(raw)
+
+    def schema(self, resource_type: str) -> dict[str, Any]:
+        result: dict[str, Any] = _read_json(
+            self.schema_dir / f"{self.providers[resource_type]}.json"
+        )
+        return result
+
+
+def build(sources: Sources) -> str:
+    """The text of ``knowledge.json`` for ``sources``; raises :class:`SourceError`."""
+    facts = sources.facts
+    spec_stateful = {name for name, e in sources.spec.items() if e.get("isStateful")}
+    names = sorted({*sources.cfn_lint_stateful, *spec_stateful, *facts["types"]})
+    problems: list[str] = []
+    table: dict[str, Any] = {}
+    for name in names:
+        own = facts["types"].get(name, {})
+        if name not in sources.providers:
+            problems.append(f"[knowledge-unknown-type] {name} has no CloudFormation schema")
+            continue
+        if "snapshot" in own:
+            problems.append(
+                f"[knowledge-facts] {name}: 'snapshot' comes from cfn-lint's "
+                "valid_snapshot_types; remove it from stateful_facts.json"
+            )
+        entry = _entry(name, own, facts["defaults"], sources, spec_stateful)
+        problems.extend(_verify(name, entry, sources))
+        table[name] = entry
+    if problems:
+        raise SourceError("\n".join(problems))
+    document = {
+        "$comment": "Generated by scripts/gen_knowledge.py (make knowledge) from the sources "
+        "below; do not edit: change stateful_facts.json or a pinned source and regenerate.",
+        "sources": {
+            "@aws-cdk/aws-service-spec": sources.spec_version,
+            "cfn-lint": sources.cfn_lint_version,
+            "stateful_facts.json": sources.facts_digest,
+        },
+        "resource_types": sorted(sources.providers),
+        "stateful_types": table,
+    }
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def _entry(
+    name: str,
+    own: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    sources: Sources,
+    spec_stateful: set[str],
+) -> dict[str, Any]:
+    attrs = {**defaults, **own}
+    schema = sources.schema(name)
+    from_sources = [
+        label
+        for label, present in (
+            ("aws-service-spec", name in spec_stateful),
+            ("cfn-lint", name in sources.cfn_lint_stateful),
+            ("lattice", name in sources.facts["types"]),
+        )
+        if present
+    ]
+    entry: dict[str, Any] = {
+        "aws_backup": bool(attrs["aws_backup"]),
+        "arn": attrs["arn"],
+        "cluster_member_property": attrs["cluster_member_property"],
+        "continuous_backup": bool(attrs["continuous_backup"]),
+        "default_deletion_policy": attrs["default_deletion_policy"],
+        "delete_requires_empty": bool(
+            sources.cfn_lint_stateful.get(name, {}).get("DeleteRequiresEmptyResource")
+            or attrs["delete_requires_empty"]
+        ),
+        "holds_data": bool(attrs["holds_data"]),
+        "snapshot": name in sources.snapshot_types,
+        "sources": from_sources,
+        "tags_property": attrs.get("tags") or _tag_property(schema),
+    }
+    for check in CHECKS:
+        entry[check] = attrs[check]
+    return entry
+
+
+def _tag_property(schema: Mapping[str, Any]) -> str:
+    pointer = schema.get("tagging", {}).get("tagProperty")
+    if isinstance(pointer, str) and pointer.startswith("/properties/"):
+        return pointer.removeprefix("/properties/").replace("/", ".")
+    return "Tags"
+
+
+def _verify(name: str, entry: Mapping[str, Any], sources: Sources) -> Iterator[str]:
+    schema = sources.schema(name)
+    paths = [entry[c]["path"] for c in CHECKS if entry[c] is not None]
+    if entry["cluster_member_property"]:
+        paths.append(entry["cluster_member_property"])
+    if entry["aws_backup"] or "tags" in sources.facts["types"].get(name, {}):
+        paths.append(entry["tags_property"])  # what backup selections by tag read
+    for path in paths:
+        if not _has_path(schema, path):
+            yield f"[knowledge-unknown-property] {name}: {path} is not in its CloudFormation schema"
+    for check in CHECKS:
+        value = entry[check]
+        if value is not None and set(value) - {"path", "on", "min", "default"}:
+            yield f"[knowledge-facts] {name}.{check}: unknown keys {sorted(value)}"
+    own = sources.facts["types"].get(name, {})
+    if entry["arn"] is not None and "arn_differs_from_spec" not in own:
+        yield from _verify_arn(name, entry["arn"], sources.spec.get(name, {}).get("arnTemplate"))
+    if entry["aws_backup"] and entry["arn"] is None:
+        yield f"[knowledge-facts] {name}: AWS Backup protects it, so give its 'arn'"
+
+
+def _verify_arn(name: str, ours: str, template: str | None) -> Iterator[str]:
+    """Our ``service|resource`` ARN against the service spec's ARN template: the same
+    service, and the same literal text before the first placeholder."""
+    if template is None:
+        return
+    parts = template.split(":", 5)
+    service, resource = ours.split("|", 1)
+    theirs = parts[5] if len(parts) == 6 else ""
+    if parts[2] != service or theirs.split("${", 1)[0] != resource.split("{", 1)[0]:
+        yield (
+            f"[knowledge-arn] {name}: Lattice's ARN {ours!r} disagrees with the CDK service "
+            f"specification's {template!r}"
+        )
+
+
+def _has_path(schema: Mapping[str, Any], path: str) -> bool:
+    node: Mapping[str, Any] = {"properties": schema.get("properties", {})}
+    for segment in path.split("."):
+        node = _resolve(schema, node)
+        if segment == "*":
+            items = node.get("items")
+            if not isinstance(items, dict):
+                return False
+            node = items
+            continue
+        properties = node.get("properties")
+        if not isinstance(properties, dict) or segment not in properties:
+            return False
+        node = properties[segment]
+    return True
+
+
+def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
+    while "$ref" in node:
+        match = re.fullmatch(r"#/definitions/(.+)", node["$ref"])
+        if match is None:
+            return node
+        node = schema.get("definitions", {}).get(match.group(1), {})
+    return node
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write(text: str, path: Path = OUTPUT) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the file is package data
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="@aws-cdk/aws-service-spec dir")
+    args = parser.parse_args(argv)
+    try:
+        text = build(Sources(spec_dir=args.spec))
+    except SourceError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
+        if current != text:
+            print(
+                f"[knowledge-drift] {OUTPUT.relative_to(ROOT)} differs from its sources: "
+                "run 'make knowledge'",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    write(text)
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
