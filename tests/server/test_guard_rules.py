@@ -38,8 +38,8 @@ def _edited(example: Path, stack: str, edit: Edit, tmp_path: Path) -> tuple[Path
 
 
 def _logical_id(data: dict[str, Any], prefix: str, rtype: str) -> str:
-    return next(
-        k for k, v in data["Resources"].items() if k.startswith(prefix) and v["Type"] == rtype
+    return str(
+        next(k for k, v in data["Resources"].items() if k.startswith(prefix) and v["Type"] == rtype)
     )
 
 
