@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from ._guard_output import INDEX_FILE, read_index, rule_file_names, write_guard_rules
 from ._guard_rules import TRANSLATED_RULES, StackRules, guard_rules
-from ._hook_template import HookSpec, hook_properties, hook_specs, hook_template, hook_template_text
+from ._hook_template import (
+    HOOK_SERVICE_PRINCIPAL,
+    HookSpec,
+    hook_properties,
+    hook_specs,
+    hook_template,
+    hook_template_text,
+)
 from ._org_backup import BACKUP_TAG, PlanRuleSpec, org_backup_policy, plan_rules
 
 __all__ = [
     "BACKUP_TAG",
+    "HOOK_SERVICE_PRINCIPAL",
     "INDEX_FILE",
     "TRANSLATED_RULES",
     "HookSpec",

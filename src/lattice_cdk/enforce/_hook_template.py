@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOOK_ACTIONS",
-    "HOOK_SERVICE",
+    "HOOK_SERVICE_PRINCIPAL",
     "HOOK_TARGET_OPERATIONS",
     "HookSpec",
     "hook_properties",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: The service principal a Guard Hook's execution role trusts.
-HOOK_SERVICE = "hooks.cloudformation.amazonaws.com"
+HOOK_SERVICE_PRINCIPAL = "hooks.cloudformation.amazonaws.com"
 HOOK_TARGET_OPERATIONS = ("STACK", "CHANGE_SET")
 HOOK_ACTIONS = ("CREATE", "UPDATE")
 #: CloudFormation's limit on names in one hook's StackFilters.StackNames.Include.
@@ -118,7 +118,7 @@ def hook_template(index: Mapping[str, Any], *, description: str | None = None) -
                     "Statement": [
                         {
                             "Effect": "Allow",
-                            "Principal": {"Service": HOOK_SERVICE},
+                            "Principal": {"Service": HOOK_SERVICE_PRINCIPAL},
                             "Action": "sts:AssumeRole",
                         }
                     ],
