@@ -221,3 +221,21 @@ def test_missing_lock_is_one_line_error(example: Path, tmp_path: Path, capsys: A
     assert len(err.splitlines()) == 1
     assert "[missing-input]" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_a_locked_stack_missing_from_the_assembly_is_reported(
+    example: Path, tmp_path: Path, capsys: Any
+) -> None:
+    from lattice_cdk._cli import main
+
+    lock = json.loads((example / "lattice.lock.json").read_text())
+    lock["resources"].append(
+        {"stack": "Gone-Data", "logical_id": "Table1", "type": "AWS::DynamoDB::Table"}
+    )
+    path = tmp_path / "lock.json"
+    path.write_text(json.dumps(lock))
+    args = ["guard-rules", str(example / "cdk.out"), "--lock-file", str(path)]
+    assert main([*args, "--output-dir", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert "locked stack Gone-Data is not in" in err
+    assert "LAT1701" in err

@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     assembly = load(args.path)
     rules = guard_rules(assembly, lock=lock, config=config, environment=args.environment)
     written = write_guard_rules(rules, args.output_dir)
+    _report_unguarded(assembly, lock)
     total = sum(r.rule_count for r in rules)
     print(f"wrote {len(written)} Guard rule file(s), {total} rule(s), to {args.output_dir}")
     if args.hook_template is not None:
@@ -71,3 +72,17 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(args.hook_template, hook_template_text(read_index(args.output_dir)))
         print(f"wrote the Guard Hook template to {args.hook_template}")
     return EXIT_OK
+
+
+def _report_unguarded(assembly: Any, lock: Any) -> None:
+    """Say which locked stacks have no rules: the hook cannot guard a stack the
+    assembly does not hold (``lattice check --lock`` reports it as LAT1701)."""
+    import sys
+
+    known = {key for s in assembly.stacks for key in (s.name, s.identity)}
+    for stack in sorted({e.stack for e in lock.entries} - known):
+        print(
+            f"lattice: warning: locked stack {stack} is not in {assembly.source}: no Guard "
+            "rules guard it ('lattice check --lock' reports its resources as LAT1701).",
+            file=sys.stderr,
+        )
