@@ -239,3 +239,45 @@ def test_a_locked_stack_missing_from_the_assembly_is_reported(
     err = capsys.readouterr().err
     assert "locked stack Gone-Data is not in" in err
     assert "LAT1701" in err
+
+
+def test_an_aurora_member_keeps_no_data_of_its_own(tmp_path: Path) -> None:
+    from lattice_cdk.changes._lock import build_lock
+
+    template = {
+        "Resources": {
+            "Cluster": {
+                "Type": "AWS::RDS::DBCluster",
+                "DeletionPolicy": "Snapshot",
+                "UpdateReplacePolicy": "Snapshot",
+                "Properties": {
+                    "Engine": "aurora-postgresql",
+                    "DeletionProtection": True,
+                    "BackupRetentionPeriod": 7,
+                },
+            },
+            "Writer": {
+                "Type": "AWS::RDS::DBInstance",
+                "DeletionPolicy": "Delete",
+                "Properties": {
+                    "DBClusterIdentifier": {"Ref": "Cluster"},
+                    "DBInstanceClass": "db.r6g.large",
+                    "Engine": "aurora-postgresql",
+                },
+            },
+        }
+    }
+    path = tmp_path / "Aurora.json"
+    path.write_text(json.dumps(template))
+    assembly = load(path)
+    write_guard_rules(
+        guard_rules(assembly, lock=build_lock(assembly), environment="prod"), tmp_path / "r"
+    )
+    rules = next((tmp_path / "r").glob("*.guard"))
+    result = guard_validate(rules, path)
+    assert result.returncode == 0, result.stdout[-2000:]
+    template["Resources"]["Cluster"]["DeletionPolicy"] = "Delete"
+    path.write_text(json.dumps(template))
+    result = guard_validate(rules, path)
+    assert result.returncode == 19
+    assert "LAT1001" in result.stdout

@@ -274,22 +274,20 @@ class _StackWriter:
         if not self.policy.retains_data:
             return
         kind = stateful_types().get(entry.type)
+        if kind is None or not kind.holds_data:
+            return  # its data lives elsewhere (a nested stack's, a cluster's)
         for rule_id in ("LAT1001", "LAT1002"):
-            removal = TRANSLATED_RULES[rule_id](kind) if kind is not None else None
+            removal = TRANSLATED_RULES[rule_id](kind)
             if not removal or (rule_id, rid) in self.acknowledged:
                 continue
             text = self._environment_message(rule_id, what + f" {where}")
-            yield from self._rule(
-                rule_id,
-                rid,
-                [
-                    f"    when {res} exists {{",
-                    f"        {res} {{",
-                    *(f"            {c} {message(text)}" for c in removal),
-                    "        }",
-                    "    }",
-                ],
-            )
+            inner = [f"{c} {message(text)}" for c in removal]
+            if kind.cluster_member_property is not None:
+                # A cluster member keeps no data of its own (the checker skips it too).
+                member = property_query(kind.cluster_member_property)
+                inner = [f"when {member} not exists {{", *_indent(inner), "}"]
+            block = [f"when {res} exists {{", f"    {res} {{", *_indent(inner, 2), "    }", "}"]
+            yield from self._rule(rule_id, rid, _indent(block))
 
     def _environment_rule(self, rule_id: str) -> list[str]:
         rule = next(r for r in RULES if r.info.rule_id == rule_id)
