@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .cdk import LatticeBucket as LatticeBucket
     from .cdk import LatticeDatabase as LatticeDatabase
     from .cdk import LatticeTable as LatticeTable
+    from .cdk._hook import LatticeGuardHook as LatticeGuardHook
 
 # Public names loaded on first access: name -> module. The CDK layer loads aws_cdk;
 # the policy and the environments are not needed by every verb (``lattice diff``,
@@ -51,6 +52,7 @@ _LAZY: dict[str, str] = {
     "LatticeDatabase": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
     "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
+    "LatticeGuardHook": "lattice_cdk.cdk._hook",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",
 }
 
