@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from ..changes._stack_policy import policy_file_names, stack_policies
 
     assembly = load(args.path)
+    for problem in assembly.problems:  # a folder run: what was not read, the run fails
+        sys.stderr.write(f"lattice: [{problem.code}] {problem.path}: {problem.reason}\n")
     policies = stack_policies(assembly)
     if args.stack:
         chosen = _chosen(assembly, args.stack, policies)
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = _text(policies, files=files, applied=applied, errors=errors)
     write_output(text, args.output)
-    return EXIT_USAGE if errors else EXIT_OK
+    return EXIT_USAGE if errors or assembly.problems else EXIT_OK
 
 
 def _chosen(

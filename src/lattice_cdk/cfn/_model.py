@@ -168,9 +168,14 @@ class Stack(Record):
     #: What tells this stack apart from another of the same label in one assembly (its
     #: region, account or file), set by the loader only when two labels collide.
     qualifier: str | None = None
+    #: Entries of ``Resources`` the loader could not turn into resources, by key (a
+    #: ``Fn::ForEach`` loop over a collection known only at deploy time, a resource a
+    #: transform Lattice does not apply makes), each with why. Checked as "cannot
+    #: evaluate", never as a pass.
+    unevaluated: Mapping[str, str] = _EMPTY
 
     def __post_init__(self) -> None:
-        for field in ("tags", "cdk_acknowledgements"):
+        for field in ("tags", "cdk_acknowledgements", "unevaluated"):
             value = getattr(self, field)
             if value is _EMPTY or value is None:
                 set_field(self, field, {})

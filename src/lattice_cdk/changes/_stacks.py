@@ -29,11 +29,13 @@ def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[St
     both_assemblies = old.is_cloud_assembly and new.is_cloud_assembly
     if len(old.stacks) == 1 and len(new.stacks) == 1 and not both_assemblies:
         return [StackPair(old.stacks[0], new.stacks[0])], []
-    by_identity = {s.identity: s for s in new.stacks}
+    # The stack name too: where the environment is not resolved, the identity is the
+    # artifact id, and a new stack name under one artifact id is still a new stack.
+    by_identity = {(s.identity, s.name): s for s in new.stacks}
     pairs: list[StackPair] = []
     removed: list[Stack] = []
     for stack in old.stacks:
-        other = by_identity.get(stack.identity)
+        other = by_identity.get((stack.identity, stack.name))
         if other is None:
             removed.append(stack)
         else:
