@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from lattice_cdk import InputError
-from lattice_cdk.cfn import _read
-from lattice_cdk.cfn import load
+from lattice_cdk.cfn import _read, load
 from lattice_cdk.checker import check
 
 TESTS = Path(__file__).resolve().parents[1]

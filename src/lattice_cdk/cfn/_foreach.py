@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 
 from .._errors import InputError
-from ._limits import MAX_FOREACH_ITEMS, MAX_YAML_NODES
+from ._limits import MAX_EXPANDED_VALUES, MAX_FOREACH_ITEMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,8 +109,8 @@ class _Expander:
     def value(self, value: Any, bound: dict[str, str]) -> Any:
         """``value`` with ``bound`` substituted and any loops inside it expanded."""
         self.copied += 1
-        if self.copied > MAX_YAML_NODES:
-            self.refuse(f"Fn::ForEach loops expand to more than {MAX_YAML_NODES:,} values")
+        if self.copied > MAX_EXPANDED_VALUES:
+            self.refuse(f"Fn::ForEach loops expand to more than {MAX_EXPANDED_VALUES:,} values")
         if isinstance(value, dict):
             out: dict[str, Any] = {}
             for key, item in value.items():

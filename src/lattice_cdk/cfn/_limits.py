@@ -11,11 +11,11 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "MAX_FILE_BYTES",
     "MAX_FOREACH_ITEMS",
     "MAX_INT_DIGITS",
     "MAX_NESTED_STACK_DEPTH",
-    "MAX_YAML_NODES",
 ]
 
 #: Bytes of one template, manifest or metadata file (CDK's biggest templates are a few
@@ -28,9 +28,9 @@ MAX_DEPTH = 100
 #: Digits of one integer literal (CloudFormation numbers are 64-bit at most).
 MAX_INT_DIGITS = 100
 
-#: Values a YAML document may hold once its aliases (``*name``) are expanded: a 400-byte
-#: alias bomb stands for billions.
-MAX_YAML_NODES = 1_000_000
+#: Values a YAML document may hold once its aliases (``*name``) are expanded (a 400-byte
+#: alias bomb stands for billions), and values ``Fn::ForEach`` loops may generate.
+MAX_EXPANDED_VALUES = 1_000_000
 
 #: Levels of nested stacks below a top-level stack (CloudFormation has no fixed limit;
 #: real apps use two or three).

@@ -191,12 +191,16 @@ class Stack(Record):
     def identity(self) -> str:
         """Where the stack is deployed: ``account/region/name`` when both are known
         (not ``unknown-account``/``unknown-region`` or a token), else the assembly's
-        artifact id, else the stack name. Two stacks of one name in two regions are two
-        stacks; diff, lock, stack-policy, report and check key stacks by this."""
+        artifact id, else the stack name (either with the qualifier, when there is one).
+        Two stacks of one name in two regions are two stacks; diff, lock, stack-policy,
+        report and check key stacks by this."""
         account, region = self.account, self.region
         if _resolved(account) and _resolved(region):
             return f"{account}/{region}/{self.name}"
-        return self.artifact_id or self.name
+        # A qualifier (set only when two stacks of the input share a label) tells apart,
+        # say, two cdk.out folders of one folder run that both hold a stack "Data".
+        base = self.artifact_id or self.name
+        return f"{base} ({self.qualifier})" if self.qualifier else base
 
     def resource_types(self) -> Iterator[tuple[str, str]]:
         """``(logical id, type)`` of every resource, cheaply (no records built)."""

@@ -1,7 +1,7 @@
 """YAML templates with CloudFormation's short tags (``!Ref``, ``!GetAtt``, ``!Sub``...).
 
 Imported only when a template is YAML: PyYAML is not free to import. Read within
-bounds: aliases may not refer to themselves nor expand past ``MAX_YAML_NODES`` values,
+bounds: aliases may not refer to themselves nor expand past ``MAX_EXPANDED_VALUES`` values,
 nesting stops at ``MAX_DEPTH``, integers at ``MAX_INT_DIGITS`` digits, and every mapping
 key is a string (CloudFormation ids are: ``1:``, ``~:`` or ``2024-01-01:`` must be
 quoted).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import yaml
 
 from .._errors import InputError
-from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_YAML_NODES
+from ._limits import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_INT_DIGITS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _refuse(message: str, location: str) -> NoReturn:
 
 def _expect_bounded(data: Any) -> None:
     """Raise :class:`_Refused` when ``data`` refers to itself (a recursive alias), nests
-    past ``MAX_DEPTH`` or stands for more than ``MAX_YAML_NODES`` values once aliases are
+    past ``MAX_DEPTH`` or stands for more than ``MAX_EXPANDED_VALUES`` values once aliases are
     expanded (each alias is a reference to one shared value, so the document is walked
     as a graph: each value once, its expanded size summed)."""
     if not isinstance(data, (dict, list)):
@@ -131,9 +131,9 @@ def _expect_bounded(data: Any) -> None:
             open_ids.discard(key)
             inner = [done_ids[id(c)] for c in containers]
             size = 1 + len(children) + sum(s - 1 for s, _ in inner)
-            if size > MAX_YAML_NODES:
+            if size > MAX_EXPANDED_VALUES:
                 raise _Refused(
-                    f"stands for more than {MAX_YAML_NODES:,} values once its aliases are "
+                    f"stands for more than {MAX_EXPANDED_VALUES:,} values once its aliases are "
                     "expanded (an alias bomb?)"
                 )
             done_ids[key] = (size, 1 + max((h for _, h in inner), default=0))
