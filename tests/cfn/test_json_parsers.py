@@ -37,7 +37,12 @@ def _parse_with(monkeypatch: pytest.MonkeyPatch, parser: str, data: bytes) -> ob
 
 
 def test_every_json_file_of_the_tests_parses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    files = sorted(p for p in TESTS.rglob("*.json") if p.stat().st_size < 2_000_000)
+    hostile = TESTS / "hostile"  # files built to be refused, tested there
+    files = sorted(
+        p
+        for p in TESTS.rglob("*.json")
+        if p.stat().st_size < 2_000_000 and hostile not in p.parents
+    )
     assert len(files) > 100
     for path in files:
         data = path.read_bytes()

@@ -22,6 +22,16 @@ __all__ = ["load_yaml"]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT_TAG = "tag:yaml.org,2002:int"
+_KEY_KINDS = {
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+    "date": "a date",
+    "datetime": "a timestamp",
+    "list": "a list",
+    "dict": "a mapping",
+}
 
 
 class _Refused(Exception):
@@ -45,9 +55,10 @@ class _CfnLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             ):
                 key = self.construct_object(key_node)
                 if not isinstance(key, str):
+                    kind = _KEY_KINDS.get(type(key).__name__, type(key).__name__)
                     raise _Refused(
-                        f"has the key {key!r}, a {type(key).__name__}, where CloudFormation "
-                        "needs a string (quote it)",
+                        f"has the key {key_node.value!r}, which YAML reads as {kind}, where "
+                        "CloudFormation needs a string (quote it)",
                         key_node,
                     )
         return mapping
