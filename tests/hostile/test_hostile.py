@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import shutil
 import subprocess
@@ -20,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from lattice_cdk import InputError
-from lattice_cdk.cfn import load
-from lattice_cdk.cfn._limits import MAX_NESTED_STACK_DEPTH
+from lattice_cdk.cfn import _read, load
+from lattice_cdk.cfn._limits import MAX_DEPTH, MAX_NESTED_STACK_DEPTH
 
 HERE = Path(__file__).parent
 FILES = HERE / "files"
@@ -235,3 +236,43 @@ def test_the_problems_are_in_the_model(tmp_path: Path) -> None:
     assert problem.path == str(tmp_path / "non_utf8.json")
     assert problem.reason == "is not UTF-8 text."
     assert problem.code == "malformed-template"
+
+
+# -- the depth limit is exact ----------------------------------------------------------------
+
+
+def _height(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_height, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_height, value), default=0)
+    return 0
+
+
+TRICKY = ["[", "]]", "{", '"', '\\"', "\\", '\\\\"', "x\\n", '"]}', ""]
+
+
+def _nested(rng: random.Random, height: int) -> object:
+    """A document exactly ``height`` levels deep, with strings full of brackets,
+    quotes and escapes on the way."""
+    if height == 0:
+        return rng.choice(TRICKY) * rng.randint(0, 3)
+    inner = _nested(rng, height - 1)
+    siblings = [rng.choice(TRICKY) for _ in range(rng.randint(0, 2))]
+    if rng.random() < 0.5:
+        return [*siblings, inner]
+    return {rng.choice(TRICKY) + str(i): s for i, s in enumerate(siblings)} | {"k": inner}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_depth_limit_counts_levels_exactly(seed: int) -> None:
+    rng = random.Random(seed)
+    for height in (MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, rng.randint(1, 150)):
+        document = _nested(rng, height)
+        assert _height(document) == height
+        data = json.dumps(document).encode()
+        if height <= MAX_DEPTH:
+            _read._expect_depth(data, "t.json")
+        else:
+            with pytest.raises(InputError, match="more than 100 levels"):
+                _read._expect_depth(data, "t.json")

@@ -60,20 +60,20 @@ def load_assembly(root: Path) -> Assembly:
 def assembly_stacks(root: Path, *, manifest: object = None) -> Iterator[Stack]:
     """Every stack of the assembly at ``root`` and of its nested assemblies
     (``manifest`` is the parsed ``manifest.json`` when the caller has read it)."""
-    yield from _Reader(Path(os.path.realpath(root))).stacks(root, manifest=manifest)
+    yield from _Reader(os.path.realpath(root)).stacks(root, manifest=manifest)
 
 
 class _Reader:
     """Reads one assembly; ``base`` is its real path, which every file must be under."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base
         self.seen: set[Path] = set()
 
     def inside(self, folder: Path, relative: str, *, what: str, where: Path) -> Path:
         """``folder / relative``, refused unless it resolves inside the assembly."""
-        real = Path(os.path.realpath(folder / relative))
-        if real != self.base and self.base not in real.parents:
+        real = os.path.realpath(folder / relative)
+        if real != self.base and not real.startswith(self.base + os.sep):
             raise InputError(
                 f"{what} {relative!r} resolves to {real}, outside the cloud assembly {self.base}.",
                 location=str(where),

@@ -52,6 +52,11 @@ _JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_DIGIT_RUN = b"0" * 19
 _LONG_DIGIT_RUN_RE = re.compile(rb"[0-9]{19}")
+# For _expect_depth: an escape sequence, what is not a quote or a bracket, a string.
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+_STRING = re.compile(rb'"[^"]*"')
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
@@ -80,15 +85,14 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
         ) from None
     try:
         # Checked again on what was opened: the path may have been swapped in between.
-        _expect_regular(os.fstat(fd), location, limit)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        opened = os.fstat(fd)
+        _expect_regular(opened, location, limit)
+        # One read takes a regular file whole; the loop only runs for one that grows.
+        chunks = [os.read(fd, min(opened.st_size, limit) + 1)]
+        size = len(chunks[0])
+        while size <= limit and chunks[-1]:
+            chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
+            size += len(chunks[-1])
     except OSError as exc:
         raise InputError(
             f"cannot be read ({exc.strerror}).", location=location, code="missing-input"
@@ -97,7 +101,7 @@ def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
     if size > limit:
         _too_big(location, limit)
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 or not chunks[1] else b"".join(chunks)
 
 
 def _expect_regular(info: os.stat_result, location: str, limit: int) -> None:
@@ -127,9 +131,9 @@ def parse(data: bytes, *, location: str) -> Any:
     """Parse a file's bytes: JSON (with orjson on big inputs), else YAML."""
     parsed = fast_json(data)
     if parsed is not NOT_PARSED:
-        _expect_depth(parsed, location)
+        _expect_depth(data, location)
         return parsed
-    return parse_text(decode(data, location=location), location=location)
+    return parse_text(decode(data, location=location), location=location, data=data)
 
 
 NOT_PARSED = object()
@@ -184,8 +188,9 @@ def _has_long_digit_run(data: bytes) -> bool:
     return False
 
 
-def parse_text(text: str, *, location: str) -> Any:
-    """Parse template text: JSON when it starts with ``{`` or ``[``, else YAML."""
+def parse_text(text: str, *, location: str, data: bytes | None = None) -> Any:
+    """Parse template text: JSON when it starts with ``{`` or ``[``, else YAML
+    (``data``: the bytes ``text`` was decoded from, when the caller has them)."""
     stripped = text.lstrip()
     if not stripped:
         raise InputError("is empty.", location=location, code="malformed-template")
@@ -207,7 +212,7 @@ def parse_text(text: str, *, location: str) -> Any:
                 location=location,
                 code="input-too-large",
             ) from None
-        _expect_depth(parsed, location)
+        _expect_depth(text.encode() if data is None else data, location)
         return parsed
     from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
 
@@ -225,19 +230,28 @@ def _bounded_int(digits: str) -> int:
     return int(digits)
 
 
-def _expect_depth(data: Any, location: str) -> None:
-    """Raise when ``data`` (a parsed JSON tree) nests deeper than ``MAX_DEPTH``: code
-    that walks a template recursively must never meet a RecursionError."""
-    todo = [(data, 1)]
-    pop, push = todo.pop, todo.append
-    while todo:
-        node, depth = pop()
-        children = node.values() if type(node) is dict else node
-        for child in children:
-            if type(child) is dict or type(child) is list:
-                if depth >= MAX_DEPTH:
-                    _too_deep(location)
-                push((child, depth + 1))
+def _expect_depth(data: bytes, location: str) -> None:
+    """Raise when the JSON document ``data`` nests deeper than ``MAX_DEPTH``: code that
+    walks a template recursively must never meet a RecursionError.
+
+    Measured on the bytes, not by walking the parsed tree (which costs most of what
+    parsing does): escapes go first (only ``\\"`` could hide a quote), then everything
+    but quotes and brackets, then strings (what is left between quotes: after escapes,
+    any two adjacent quotes can go without moving a string boundary), so that what
+    remains is the document's brackets. Each pass then removes the innermost pairs; a
+    document ``MAX_DEPTH`` passes do not empty is too deep.
+    """
+    if b"\\" in data and b'\\"' in data:  # one byte is found faster than two
+        data = _ESCAPE.sub(b"", data)
+    brackets = data.translate(_BRACKETS, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = _STRING.sub(b"", brackets)
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return
+        brackets = brackets.replace(b"[]", b"")
+    if brackets:
+        _too_deep(location)
 
 
 def _too_deep(location: str) -> NoReturn:
@@ -268,7 +282,7 @@ def read_json(path: Path) -> Any:
     data = read_bytes(path)
     parsed = fast_json(data)
     if parsed is not NOT_PARSED:
-        _expect_depth(parsed, str(path))
+        _expect_depth(data, str(path))
         return parsed
     text = decode(data, location=str(path))
     if not text.lstrip().startswith(("{", "[")):
@@ -277,7 +291,7 @@ def read_json(path: Path) -> Any:
             location=str(path),
             code="malformed-template",
         )
-    return parse_text(text, location=str(path))
+    return parse_text(text, location=str(path), data=data)
 
 
 def expect_input(*paths: str | Path) -> None:
