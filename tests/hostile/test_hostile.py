@@ -236,6 +236,11 @@ def test_the_problems_are_in_the_model(tmp_path: Path) -> None:
     assert problem.path == str(tmp_path / "non_utf8.json")
     assert problem.reason == "is not UTF-8 text."
     assert problem.code == "malformed-template"
+    with pytest.raises(InputError) as caught:
+        assembly.expect_complete()  # for a door that cannot report it as a finding
+    assert caught.value.code == "malformed-template"
+    assert "non_utf8.json: is not UTF-8 text." in str(caught.value)
+    load(tmp_path / "t.json").expect_complete()
 
 
 # -- the depth limit is exact ----------------------------------------------------------------

@@ -249,6 +249,23 @@ class Assembly(Record):
     #: each with why: the run reports them and never passes them as clean.
     problems: tuple[InputProblem, ...] = ()
 
+    def expect_complete(self) -> None:
+        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread:
+        for a door that cannot report :attr:`problems` as findings (writing a lock from
+        an incomplete folder would lock too little)."""
+        if self.problems:
+            from .._errors import InputError
+
+            first = self.problems[0]
+            more = len(self.problems) - 1
+            raise InputError(
+                f"{first.path}: {first.reason}"
+                + (f" (and {more} more input{'s' if more > 1 else ''} not read)" if more else ""),
+                location=self.source,
+                fix="fix or remove what was not read ('lattice check' lists each one).",
+                code=first.code,
+            )
+
     def stack(self, name: str) -> Stack | None:
         """The first stack :meth:`find` gives for ``name``."""
         found = self.find(name)
