@@ -45,8 +45,10 @@ def is_assembly_manifest(data: object) -> bool:
     return isinstance(data, dict) and isinstance(data.get("artifacts"), dict)
 
 
-def load_assembly(root: Path) -> Assembly:
-    stacks = list(assembly_stacks(root))
+def load_assembly(root: Path, *, manifest: object = None) -> Assembly:
+    """The cloud assembly at ``root`` (``manifest``: its parsed ``manifest.json``, when
+    the caller has read it)."""
+    stacks = list(assembly_stacks(root, manifest=manifest))
     if not stacks:
         raise InputError(
             "is a cloud assembly with no stacks.",

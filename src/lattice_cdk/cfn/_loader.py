@@ -22,7 +22,7 @@ from .._errors import InputError
 from .._records import replace
 from ._assembly import MANIFEST, assembly_stacks, is_assembly_manifest, load_assembly
 from ._model import Assembly, InputProblem, Stack
-from ._read import decode, expect_input, parse, read_bytes
+from ._read import decode, expect_input, parse, read_bytes, read_json
 from ._template import TEMPLATE_SUFFIXES, load_template_file, parse_template, template_stack
 
 __all__ = [
@@ -63,7 +63,10 @@ def _load(root: Path) -> Assembly:
             return _qualified(load_assembly(root.parent))
         return Assembly(source=str(root), stacks=(load_template_file(root),))
     if (root / MANIFEST).is_file():
-        return _qualified(load_assembly(root))
+        manifest = read_json(root / MANIFEST)
+        # A web app's manifest.json does not make its folder a cloud assembly.
+        if is_assembly_manifest(manifest):
+            return _qualified(load_assembly(root, manifest=manifest))
     assembly = _load_folder(root)
     if not assembly.stacks and not assembly.problems:
         raise InputError(
