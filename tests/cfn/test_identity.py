@@ -199,3 +199,12 @@ def test_plain_templates_of_one_name_in_two_folders_are_told_apart(tmp_path: Pat
     pairs, removed = match_stacks(assembly, load(tmp_path))
     assert len(pairs) == 2
     assert removed == []
+
+
+def test_stack_policy_on_a_folder_with_an_unreadable_file_still_fails(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}))
+    (tmp_path / "bad.json").write_bytes(b'{"Resources": "\xff"}')
+    result = run_lattice("stack-policy", str(tmp_path), "--format", "json")
+    assert result.returncode == 1
+    assert f"[malformed-template] {tmp_path / 'bad.json'}: is not UTF-8 text." in result.stderr
+    assert [s["stack"] for s in json.loads(result.stdout)["stacks"]] == ["t"]
