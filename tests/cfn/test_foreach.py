@@ -196,3 +196,25 @@ def test_a_loop_cloudformation_would_refuse_is_an_input_error(
     assert caught.value.code == "malformed-template"
     assert says in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_a_loop_inside_properties_expands_and_an_unknown_one_sets_its_resource_apart(
+    tmp_path: Path,
+) -> None:
+    loop = {"Fn::ForEach::Names": ["N", ["A", "B"], {"Tag${N}": {"Ref": "N"}}]}
+    unknown = {"Fn::ForEach::Names": ["N", {"Fn::Split": [",", "a,b"]}, {"T${N}": "x"}]}
+    template = {
+        "Transform": "AWS::LanguageExtensions",
+        "Resources": {
+            "Known": {"Type": "AWS::SNS::Topic", "Properties": {"Extra": loop}},
+            "Unknown": {"Type": "AWS::SQS::Queue", "Properties": {"Extra": unknown}},
+        },
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template))
+    stack = load(path).stacks[0]
+    assert stack.resources["Known"].properties["Extra"] == {"TagA": "A", "TagB": "B"}
+    assert list(stack.resources) == ["Known"]
+    assert stack.unevaluated == {
+        "Unknown": "Fn::ForEach::Names: its collection is computed at deploy time"
+    }
