@@ -33,12 +33,15 @@ INFORMATION_URI = "https://github.com/lattice-cdk/lattice"
 MARKDOWN_MAX_ROWS = 100
 
 _EXIT_BITS = {Severity.ERROR: 2, Severity.WARNING: 4, Severity.INFO: 8}
+#: Findings about input that was not read (LAT2904) also set bit 1, unusable input.
+_INPUT_NOT_READ = "LAT2904"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def exit_code(findings: Iterable[Finding]) -> int:
-    """The bit-flag exit code: 2 for errors, 4 for warnings, 8 for info, added together.
+    """The bit-flag exit code: 2 for errors, 4 for warnings, 8 for info, added together,
+    and 1 when some input was not read (LAT2904).
 
     Acknowledged findings do not count.
     """
@@ -46,6 +49,8 @@ def exit_code(findings: Iterable[Finding]) -> int:
     for finding in findings:
         if finding.acknowledged is None:
             code |= _EXIT_BITS[finding.severity]
+            if finding.rule_id == _INPUT_NOT_READ:
+                code |= 1
     return code
 
 

@@ -217,3 +217,53 @@ def test_project_folder_reads_its_cdk_out_as_an_assembly(tmp_path: Path, cdk_out
     data = assembly.stack("Prod/Data")
     assert data is not None
     assert data.tags["lattice:environment"] == "prod"  # read through the manifest
+
+
+# -- a folder run reads every file it can ---------------------------------------------------
+
+
+def test_a_broken_assembly_in_a_folder_is_a_problem_and_the_rest_loads(
+    tmp_path: Path, cdk_out: Path
+) -> None:
+    import shutil
+
+    shutil.copytree(cdk_out, tmp_path / "good" / "cdk.out")
+    broken = tmp_path / "broken" / "cdk.out"
+    shutil.copytree(cdk_out, broken)
+    (broken / "Shared.template.json").unlink()
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "manifest.json").write_text('{"name": "app", "icons": []}')
+    assembly = load(tmp_path)
+    assert "Shared" in {s.label for s in assembly.stacks}
+    (problem,) = assembly.problems
+    assert problem.path == str(broken / "Shared.template.json")
+    assert problem.code == "missing-input"
+    assert problem.reason == "no such file."
+
+
+def test_a_foreign_manifest_is_not_an_assembly(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"name": "app"}')
+    error = _error(tmp_path / "manifest.json")
+    assert error.code == "not-a-template"
+    assert "no 'artifacts' mapping" in str(error)
+    (tmp_path / "t.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    folder = load(tmp_path)  # a folder with a web app's manifest.json is a folder
+    assert [s.name for s in folder.stacks] == ["t"]
+    assert not folder.is_cloud_assembly
+
+
+def test_a_folder_of_only_unreadable_files_reports_them(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_bytes(b'{"Resources": "\xff"}')
+    assembly = load(tmp_path)
+    assert assembly.stacks == ()
+    assert [p.reason for p in assembly.problems] == ["is not UTF-8 text."]
+
+
+def test_a_symbolic_link_to_a_template_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.json"
+    target.write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.json").symlink_to(target)
+    assembly = load(tmp_path / "in")
+    assert [s.name for s in assembly.stacks] == ["t"]
+    assert assembly.problems == ()

@@ -67,7 +67,7 @@ def test_nested_stacks_are_covered_by_their_parent() -> None:
     )
     policies = stack_policies(Assembly(source="x", stacks=(parent, child)))
     assert list(policies) == ["S"]
-    assert policies["S"]["Statement"][1]["Resource"] == ["LogicalResourceId/Nested"]
+    assert policies["S"][1]["Statement"][1]["Resource"] == ["LogicalResourceId/Nested"]
 
 
 def test_command_writes_one_file_per_stack_with_the_apply_command(tmp_path: Path) -> None:

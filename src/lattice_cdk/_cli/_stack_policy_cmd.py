@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import sys
 from pathlib import Path
 
-from ._common import EXIT_OK, write_output
+from ._common import EXIT_OK, EXIT_USAGE, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from ..cfn import Assembly, Stack
 
 __all__ = ["add_parser", "run"]
 
@@ -24,92 +26,182 @@ def add_parser(subparsers: Any) -> None:
         description="Build, per top-level stack, a CloudFormation stack policy that allows "
         "every update except Update:Replace and Update:Delete on stateful resources. "
         "Prints the policies and the commands to apply them; --output-dir writes one file "
-        "per stack; --apply sets them on the deployed stacks through the AWS API.",
+        "per stack; --apply sets them on the deployed stacks through the AWS API, in each "
+        "stack's own region where the assembly names it. --apply tries every stack and "
+        "reports each; exit code 1 when any stack could not be set.",
     )
     parser.add_argument("path", help="a template, folder of templates or cdk.out")
-    parser.add_argument("--stack", action="append", help="only this stack (repeatable)")
+    parser.add_argument(
+        "--stack",
+        action="append",
+        help="only this stack (repeatable): its display name (Prod/Data), stack name "
+        "(Prod-Data), artifact id or account/region/name",
+    )
     parser.add_argument("--output-dir", type=Path, help="write <stack>.stack-policy.json here")
     parser.add_argument("--apply", action="store_true", help="set the policies on AWS")
     parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
     parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
     parser.add_argument("--endpoint-url", help="CloudFormation endpoint (AWS_ENDPOINT_URL)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        help="default: json when --output ends in .json, else text",
+    )
     parser.add_argument("--output", "-o", help="write the report to this file")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import InputError
     from ..cfn import load
-    from ..changes._stack_policy import apply_command, stack_policies
+    from ..changes._stack_policy import policy_file_names, stack_policies
 
     assembly = load(args.path)
+    for problem in assembly.problems:  # a folder run: what was not read, the run fails
+        sys.stderr.write(f"lattice: [{problem.code}] {problem.path}: {problem.reason}\n")
     policies = stack_policies(assembly)
     if args.stack:
-        unknown = [s for s in args.stack if s not in policies]
-        if unknown:
-            raise InputError(
-                f"holds no top-level stack named {', '.join(unknown)} (it has "
-                f"{', '.join(policies)}).",
-                location=assembly.source,
-                code="usage",
-            )
-        policies = {k: v for k, v in policies.items() if k in args.stack}
+        chosen = _chosen(assembly, args.stack, policies)
+        policies = {k: v for k, v in policies.items() if k in chosen}
+    stacks = [stack for stack, _ in policies.values()]
     files: dict[str, str] = {}
     if args.output_dir is not None:
         args.output_dir.mkdir(parents=True, exist_ok=True)
-        for name, policy in policies.items():
-            path = args.output_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.stack-policy.json"
-            path.write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
-            files[name] = str(path)
-    applied: list[str] = []
+        for identity, name in policy_file_names(stacks).items():
+            path = args.output_dir / name
+            _write_atomic(path, json.dumps(policies[identity][1], indent=2) + "\n")
+            files[identity] = str(path)
+    errors: dict[str, str] = {}
+    applied: set[str] = set()
     if args.apply:
-        from ..changes._deployed import cloudformation_client
-        from ..changes._stack_policy import apply_stack_policies
-
-        client = cloudformation_client(
-            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
-        )
-        applied = apply_stack_policies(client, policies)
-    if args.format == "json":
+        for result in _apply(args, policies):
+            if result.error is None:
+                applied.add(result.identity)
+            else:
+                errors[result.identity] = result.error
+                sys.stderr.write(f"lattice: {result.error}\n")
+    fmt = args.format or ("json" if (args.output or "").endswith(".json") else "text")
+    if fmt == "json":
         text = json.dumps(
             {
                 "stacks": [
                     {
-                        "stack": name,
+                        "stack": stack.label,
+                        "stack_name": stack.name,
+                        "identity": identity,
+                        "region": stack.region,
                         "policy": policy,
-                        "file": files.get(name),
-                        "applied": name in applied,
+                        "file": files.get(identity),
+                        "applied": identity in applied,
+                        "error": errors.get(identity),
                     }
-                    for name, policy in policies.items()
+                    for identity, (stack, policy) in policies.items()
                 ]
             },
             indent=2,
         )
     else:
-        lines: list[str] = []
-        for name, policy in policies.items():
-            denied = len(policy["Statement"]) - 1
-            lines.append(
-                f"# {name}: "
-                + ("protects its stateful resources" if denied else "no stateful resources")
-            )
-            if name in applied:
-                lines.append("applied with cloudformation:SetStackPolicy")
-            elif name in files:
-                lines.append(apply_command(name, files[name]))
-            else:
-                lines.append(json.dumps(policy, indent=2))
-                lines.append(
-                    f"apply: aws cloudformation set-stack-policy --stack-name {name} "
-                    "--stack-policy-body file://POLICY.json  (or rerun with --apply)"
-                )
-            lines.append("")
-        lines.append(
-            "To update a protected resource on purpose, deploy once with "
-            "--stack-policy-during-update-body (aws cloudformation update-stack) or lift the "
-            "policy, then set it again."
-        )
-        text = "\n".join(lines)
+        text = _text(policies, files=files, applied=applied, errors=errors)
     write_output(text, args.output)
-    return EXIT_OK
+    return EXIT_USAGE if errors or assembly.problems else EXIT_OK
+
+
+def _chosen(
+    assembly: Assembly, names: list[str], policies: dict[str, tuple[Stack, Any]]
+) -> set[str]:
+    """The identities ``--stack`` names pick (each name may pick one stack per region)."""
+    from .._errors import InputError
+
+    chosen: set[str] = set()
+    unknown: list[str] = []
+    for name in names:
+        found = [s.identity for s in assembly.find(name) if s.identity in policies]
+        if not found:
+            unknown.append(name)
+        chosen.update(found)
+    if unknown:
+        raise InputError(
+            f"holds no top-level stack named {', '.join(unknown)} (it has "
+            f"{', '.join(stack.label for stack, _ in policies.values())}).",
+            location=assembly.source,
+            code="usage",
+        )
+    return chosen
+
+
+def _apply(args: argparse.Namespace, policies: dict[str, tuple[Stack, Any]]) -> list[Any]:
+    """Set every policy, each stack through a client in its own region."""
+    from .._errors import InputError
+    from ..changes._deployed import cloudformation_client
+    from ..changes._stack_policy import apply_stack_policies, redact
+
+    clients: dict[str | None, Any] = {}
+
+    def client_for(stack: Stack) -> Any:
+        region = stack.region or args.region
+        if region not in clients:
+            try:
+                clients[region] = cloudformation_client(
+                    region=region, profile=args.profile, endpoint_url=args.endpoint_url
+                )
+            except ValueError as exc:  # botocore: an endpoint URL it cannot use
+                raise InputError(
+                    redact(f"cannot use the endpoint URL: {exc}"),
+                    location="aws",
+                    fix="pass a URL such as http://localhost:4566 to --endpoint-url.",
+                    code="aws-config",
+                ) from None
+        return clients[region]
+
+    return apply_stack_policies(client_for, policies)
+
+
+def _text(
+    policies: dict[str, tuple[Stack, Any]],
+    *,
+    files: dict[str, str],
+    applied: set[str],
+    errors: dict[str, str],
+) -> str:
+    from ..changes._stack_policy import apply_command
+
+    lines: list[str] = []
+    for identity, (stack, policy) in policies.items():
+        denied = len(policy["Statement"]) - 1
+        lines.append(
+            f"# {stack.label}: "
+            + ("protects its stateful resources" if denied else "no stateful resources")
+        )
+        if identity in applied:
+            lines.append("applied with cloudformation:SetStackPolicy")
+        elif identity in errors:
+            lines.append(f"NOT applied: {errors[identity]}")
+        elif identity in files:
+            lines.append(apply_command(stack, files[identity]))
+        else:
+            lines.append(json.dumps(policy, indent=2))
+            lines.append(f"apply: {apply_command(stack, 'POLICY.json')}  (or rerun with --apply)")
+        lines.append("")
+    if errors:
+        lines.append(f"{len(errors)} of {len(policies)} stack policies could not be set.")
+    lines.append(
+        "To update a protected resource on purpose, deploy once with "
+        "--stack-policy-during-update-body (aws cloudformation update-stack) or lift the "
+        "policy, then set it again."
+    )
+    return "\n".join(lines)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``, so
+    that a policy file is never left half-written."""
+    import os
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

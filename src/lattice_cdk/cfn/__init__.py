@@ -4,10 +4,11 @@ and what Lattice knows about stateful resource types. Pure Python, no aws_cdk.
 
 from ._knowledge import StatefulType, is_stateful, stateful_type, stateful_types
 from ._loader import load, load_template_file
-from ._model import Assembly, Resource, Stack
+from ._model import Assembly, InputProblem, Resource, Stack
 
 __all__ = [
     "Assembly",
+    "InputProblem",
     "Resource",
     "Stack",
     "StatefulType",

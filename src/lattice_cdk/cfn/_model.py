@@ -10,54 +10,30 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Assembly", "LazyResources", "Resource", "Stack"]
+__all__ = ["Assembly", "InputProblem", "LazyResources", "Resource", "Stack"]
 
 CDK_PATH_KEY = "aws:cdk:path"
+# The default of mapping fields: each record gets its own empty dict in __post_init__.
+_EMPTY: Mapping[str, Any] = {}
 
 
 class Resource(Record):
     """One resource of a template, as CloudFormation sees it."""
 
-    __slots__ = (  # noqa: RUF023 (field order)
-        "logical_id",
-        "type",
-        "properties",
-        "deletion_policy",
-        "update_replace_policy",
-        "condition",
-        "metadata",
-        "cdk_path",
-    )
     logical_id: str
     type: str
     properties: Mapping[str, Any]
-    deletion_policy: Any
-    update_replace_policy: Any
-    condition: str | None
-    metadata: Mapping[str, Any]
+    deletion_policy: Any = None
+    update_replace_policy: Any = None
+    condition: str | None = None
+    metadata: Mapping[str, Any] = _EMPTY
     #: The construct path from the assembly's metadata, for templates synthesized
     #: without ``aws:cdk:path`` (plain ``app.synth()`` leaves it out).
-    cdk_path: str | None
+    cdk_path: str | None = None
 
-    def __init__(
-        self,
-        logical_id: str,
-        type: str,
-        properties: Mapping[str, Any],
-        deletion_policy: Any = None,
-        update_replace_policy: Any = None,
-        condition: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        cdk_path: str | None = None,
-    ) -> None:
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "type", type)
-        set_field(self, "properties", properties)
-        set_field(self, "deletion_policy", deletion_policy)
-        set_field(self, "update_replace_policy", update_replace_policy)
-        set_field(self, "condition", condition)
-        set_field(self, "metadata", {} if metadata is None else metadata)
-        set_field(self, "cdk_path", cdk_path)
+    def __post_init__(self) -> None:
+        if self.metadata is _EMPTY or self.metadata is None:
+            set_field(self, "metadata", {})
 
     @property
     def construct_path(self) -> str | None:
@@ -168,91 +144,63 @@ class Stack(Record):
     is CDK's hierarchical name (``Prod/Data``) where an assembly gives one.
     """
 
-    __slots__ = (  # noqa: RUF023 (field order)
-        "name",
-        "template_path",
-        "template",
-        "resources",
-        "display_name",
-        "termination_protection",
-        "tags",
-        "parent",
-        "parent_logical_id",
-        "artifact_id",
-        "account",
-        "region",
-        "cdk_acknowledgements",
-    )
     name: str
     template_path: str
     template: Mapping[str, Any]
     resources: Mapping[str, Resource]
-    display_name: str | None
+    display_name: str | None = None
     #: Stack termination protection from the assembly manifest; ``None`` for a template.
-    termination_protection: bool | None
+    termination_protection: bool | None = None
     #: Stack-level tags from the assembly manifest.
-    tags: Mapping[str, str]
+    tags: Mapping[str, str] = _EMPTY
     #: For a nested stack, the name of its parent stack and the logical id there.
-    parent: str | None
-    parent_logical_id: str | None
+    parent: str | None = None
+    parent_logical_id: str | None = None
     #: The artifact id in the manifest (CDK's id for ``cdk deploy``).
-    artifact_id: str | None
+    artifact_id: str | None = None
     #: Account and region from the manifest's ``aws://account/region`` (``None`` when
     #: CDK left them environment-agnostic, and for a plain template).
-    account: str | None
-    region: str | None
+    account: str | None = None
+    region: str | None = None
     #: CDK ``Validations.of(x).acknowledge(...)`` records from the manifest: construct
     #: path -> {qualified rule id (``lattice::LAT1001``): reason}.
-    cdk_acknowledgements: Mapping[str, Mapping[str, str]]
+    cdk_acknowledgements: Mapping[str, Mapping[str, str]] = _EMPTY
+    #: What tells this stack apart from another of the same label in one assembly (its
+    #: region, account or file), set by the loader only when two labels collide.
+    qualifier: str | None = None
+    #: Entries of ``Resources`` the loader could not turn into resources, by key (a
+    #: ``Fn::ForEach`` loop over a collection known only at deploy time, a resource a
+    #: transform Lattice does not apply makes), each with why. Checked as "cannot
+    #: evaluate", never as a pass.
+    unevaluated: Mapping[str, str] = _EMPTY
 
-    def __init__(
-        self,
-        name: str,
-        template_path: str,
-        template: Mapping[str, Any],
-        resources: Mapping[str, Resource],
-        display_name: str | None = None,
-        termination_protection: bool | None = None,
-        tags: Mapping[str, str] | None = None,
-        parent: str | None = None,
-        parent_logical_id: str | None = None,
-        artifact_id: str | None = None,
-        account: str | None = None,
-        region: str | None = None,
-        cdk_acknowledgements: Mapping[str, Mapping[str, str]] | None = None,
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "template_path", template_path)
-        set_field(self, "template", template)
-        set_field(self, "resources", resources)
-        set_field(self, "display_name", display_name)
-        set_field(self, "termination_protection", termination_protection)
-        set_field(self, "tags", {} if tags is None else tags)
-        set_field(self, "parent", parent)
-        set_field(self, "parent_logical_id", parent_logical_id)
-        set_field(self, "artifact_id", artifact_id)
-        set_field(self, "account", account)
-        set_field(self, "region", region)
-        set_field(
-            self,
-            "cdk_acknowledgements",
-            {} if cdk_acknowledgements is None else cdk_acknowledgements,
-        )
+    def __post_init__(self) -> None:
+        for field in ("tags", "cdk_acknowledgements", "unevaluated"):
+            value = getattr(self, field)
+            if value is _EMPTY or value is None:
+                set_field(self, field, {})
 
     @property
     def label(self) -> str:
-        return self.display_name or self.name
+        """The name users see: CDK's display name (else the stack name), with the
+        qualifier when another stack of the assembly shows the same name."""
+        label = self.display_name or self.name
+        return f"{label} ({self.qualifier})" if self.qualifier else label
 
     @property
     def identity(self) -> str:
         """Where the stack is deployed: ``account/region/name`` when both are known
         (not ``unknown-account``/``unknown-region`` or a token), else the assembly's
-        artifact id, else the stack name. Two stacks of one name in two regions are two
-        stacks; diff, lock, stack-policy, report and check key stacks by this."""
+        artifact id, else the stack name (either with the qualifier, when there is one).
+        Two stacks of one name in two regions are two stacks; diff, lock, stack-policy,
+        report and check key stacks by this."""
         account, region = self.account, self.region
         if _resolved(account) and _resolved(region):
             return f"{account}/{region}/{self.name}"
-        return self.artifact_id or self.name
+        # A qualifier (set only when two stacks of the input share a label) tells apart,
+        # say, two cdk.out folders of one folder run that both hold a stack "Data".
+        base = self.artifact_id or self.name
+        return f"{base} ({self.qualifier})" if self.qualifier else base
 
     def resource_types(self) -> Iterator[tuple[str, str]]:
         """``(logical id, type)`` of every resource, cheaply (no records built)."""
@@ -279,27 +227,59 @@ def _resolved(value: str | None) -> bool:
     return bool(value) and not str(value).startswith("unknown-") and "${" not in str(value)
 
 
+class InputProblem(Record):
+    """A file or folder a folder run could not read, or chose not to follow."""
+
+    #: The file or folder.
+    path: str
+    #: Why, as one sentence (``cannot be read (Permission denied).``).
+    reason: str
+    #: The stable code the same problem raises with as an :class:`InputError`.
+    code: str = "unusable-input"
+
+
 class Assembly(Record):
     """Every stack found at a path (a template, a folder, or a CDK ``cdk.out``)."""
 
-    __slots__ = ("source", "stacks", "is_cloud_assembly")  # noqa: RUF023 (field order)
     source: str
     stacks: tuple[Stack, ...]
     #: True when the source was a CDK cloud assembly (``manifest.json``).
-    is_cloud_assembly: bool
+    is_cloud_assembly: bool = False
+    #: Files and folders of a folder run that could not be read (or were not followed),
+    #: each with why: the run reports them and never passes them as clean.
+    problems: tuple[InputProblem, ...] = ()
 
-    def __init__(
-        self, source: str, stacks: tuple[Stack, ...], is_cloud_assembly: bool = False
-    ) -> None:
-        set_field(self, "source", source)
-        set_field(self, "stacks", stacks)
-        set_field(self, "is_cloud_assembly", is_cloud_assembly)
+    def expect_complete(self) -> None:
+        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread:
+        for a door that cannot report :attr:`problems` as findings (writing a lock from
+        an incomplete folder would lock too little)."""
+        if self.problems:
+            from .._errors import InputError
+
+            first = self.problems[0]
+            more = len(self.problems) - 1
+            raise InputError(
+                f"{first.path}: {first.reason}"
+                + (f" (and {more} more input{'s' if more > 1 else ''} not read)" if more else ""),
+                location=self.source,
+                fix="fix or remove what was not read ('lattice check' lists each one).",
+                code=first.code,
+            )
 
     def stack(self, name: str) -> Stack | None:
-        for stack in self.stacks:
-            if name in (stack.name, stack.display_name, stack.artifact_id):
-                return stack
-        return None
+        """The first stack :meth:`find` gives for ``name``."""
+        found = self.find(name)
+        return found[0] if found else None
+
+    def find(self, name: str) -> tuple[Stack, ...]:
+        """Every stack ``name`` names: its identity, label, CDK display name
+        (``Prod/Data``), artifact id (``ProdData``) or stack name (``Prod-Data``, which
+        two regions may share)."""
+        return tuple(
+            s
+            for s in self.stacks
+            if name in (s.identity, s.label, s.name, s.display_name, s.artifact_id)
+        )
 
     @property
     def resource_count(self) -> int:

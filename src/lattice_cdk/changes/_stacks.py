@@ -2,45 +2,40 @@
 
 from __future__ import annotations
 
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn import Assembly, Stack
 
 __all__ = ["StackPair", "match_stacks"]
 
 
 class StackPair(Record):
-    """An old stack and the new stack it became (matched by stack name)."""
+    """An old stack and the new stack it became (matched by :attr:`Stack.identity`)."""
 
-    __slots__ = ("old", "new")  # noqa: RUF023 (field order)
     old: Stack
     new: Stack
 
-    def __init__(
-        self,
-        old: Stack,
-        new: Stack,
-    ) -> None:
-        set_field(self, "old", old)
-        set_field(self, "new", new)
-
 
 def match_stacks(old: Assembly, new: Assembly) -> tuple[list[StackPair], list[Stack]]:
-    """Pair the stacks of ``old`` and ``new`` by stack name; return the pairs and the
-    old stacks that are gone.
+    """Pair the stacks of ``old`` and ``new`` by identity (account, region and stack
+    name where deployed, see :attr:`Stack.identity`); return the pairs and the old
+    stacks that are gone.
 
     When each side holds exactly one stack and at least one side is a plain template
     (whose name is only a file name), the two are paired whatever their names
     (``lattice diff before.json after.json``). Two cloud assemblies are always matched
-    by stack name: a stack whose name changed is a new stack, and the old one is gone.
+    by identity: a stack whose name or region changed is a new stack, and the old one is
+    gone; two stacks of one name in two regions are two stacks.
     """
     both_assemblies = old.is_cloud_assembly and new.is_cloud_assembly
     if len(old.stacks) == 1 and len(new.stacks) == 1 and not both_assemblies:
         return [StackPair(old.stacks[0], new.stacks[0])], []
-    by_name = {s.name: s for s in new.stacks}
+    # The stack name too: where the environment is not resolved, the identity is the
+    # artifact id, and a new stack name under one artifact id is still a new stack.
+    by_identity = {(s.identity, s.name): s for s in new.stacks}
     pairs: list[StackPair] = []
     removed: list[Stack] = []
     for stack in old.stacks:
-        other = by_name.get(stack.name)
+        other = by_identity.get((stack.identity, stack.name))
         if other is None:
             removed.append(stack)
         else:

@@ -7,7 +7,7 @@ from the registry), so stateless resources cost one dictionary lookup each.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
 from .._config import LatticeConfig
@@ -22,7 +22,7 @@ from ._acks import apply_acknowledgements
 from ._backup import BackupIndex
 from ._environment import StackEnvironment, resolve_environments
 from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
-from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, RULES, all_rule_infos
+from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, INPUT_NOT_READ, RULES, all_rule_infos
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ def _check(
         ctx = StackContext(stack=stack, policy=policy, environment=env.environment, backups=backups)
         if not env.determined:
             findings.append(_environment_finding(stack, env))
+        findings.extend(_unevaluated_findings(stack))
         for stack_rule in stack_rules:
             for hit in stack_rule.check(ctx):
                 findings.append(_finding(stack_rule.info, hit, stack, None))
@@ -217,6 +218,7 @@ def _check(
                         findings.append(_finding(info, hit, stack, resource))
         if progress is not None:
             progress(done, total)
+    findings.extend(_problem_findings(assembly))
     for extra in extra_checks:
         findings.extend(extra(assembly))
     acknowledged = apply_acknowledgements(
@@ -285,3 +287,34 @@ def _environment_finding(stack: Stack, env: StackEnvironment) -> Finding:
         stack=stack.label,
         template_path=stack.template_path,
     )
+
+
+def _unevaluated_findings(stack: Stack) -> Iterator[Finding]:
+    """LAT2901 for each entry of ``Resources`` the loader could not evaluate."""
+    info = CANNOT_EVALUATE
+    for key, reason in stack.unevaluated.items():
+        yield Finding(
+            rule_id=info.rule_id,
+            severity=info.severity,
+            title=info.title,
+            message=f"{key}: {reason}; the resources it makes are not checked.",
+            fix=info.fix,
+            stack=stack.label,
+            template_path=stack.template_path,
+            logical_id=key,
+        )
+
+
+def _problem_findings(assembly: Assembly) -> Iterator[Finding]:
+    """LAT2904 for each file or folder of a folder run that was not read."""
+    info = INPUT_NOT_READ
+    for problem in assembly.problems:
+        yield Finding(
+            rule_id=info.rule_id,
+            severity=info.severity,
+            title=info.title,
+            message=f"[{problem.code}] {problem.path}: {problem.reason}",
+            fix=info.fix,
+            stack="-",
+            template_path=problem.path,
+        )

@@ -26,6 +26,7 @@ from . import (
     lat2901_cannot_evaluate,
     lat2902_environment_unknown,
     lat2903_invalid_acknowledgement,
+    lat2904_input_not_read,
     lat3501_protection_not_in_template,
 )
 
@@ -51,8 +52,14 @@ RULES: tuple[ResourceRule | StackRule, ...] = (
 CANNOT_EVALUATE = lat2901_cannot_evaluate.INFO
 ENVIRONMENT_UNKNOWN = lat2902_environment_unknown.INFO
 INVALID_ACKNOWLEDGEMENT = lat2903_invalid_acknowledgement.INFO
+INPUT_NOT_READ = lat2904_input_not_read.INFO
 
-ENGINE_RULES: tuple[RuleInfo, ...] = (CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, INVALID_ACKNOWLEDGEMENT)
+ENGINE_RULES: tuple[RuleInfo, ...] = (
+    CANNOT_EVALUATE,
+    ENVIRONMENT_UNKNOWN,
+    INVALID_ACKNOWLEDGEMENT,
+    INPUT_NOT_READ,
+)
 
 
 def all_rule_infos() -> dict[str, RuleInfo]:

@@ -1,0 +1,323 @@
+"""Reading input files within bounds, and parsing them: JSON (orjson on big inputs,
+else the standard library) or YAML with CloudFormation's short tags.
+
+A file is stat'ed before it is opened and opened without blocking, so a FIFO, socket
+or device is refused instead of hanging or streaming forever; size, nesting depth and
+integer length are held to :mod:`._limits`. Every refusal is an
+:class:`~lattice_cdk.InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from .._errors import InputError
+from ._limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_INT_DIGITS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
+__all__ = [
+    "NOT_PARSED",
+    "decode",
+    "expect_bytes",
+    "expect_input",
+    "fast_json",
+    "parse",
+    "parse_text",
+    "read_bytes",
+    "read_json",
+]
+
+# JSON parsing is most of a big load. orjson (when installed) parses in about half the
+# time of the standard library, but importing it costs about 8 ms (it loads dataclasses,
+# uuid, datetime), which pays off from about 6 MB of JSON. So a process uses it once it
+# has this many bytes to parse: what it has read, plus the templates a cloud assembly's
+# manifest lists (counted up front, so a big assembly uses it from its first template).
+ORJSON_FROM_BYTES = 8 << 20
+_json_bytes = 0
+_expected_bytes = 0
+_fast_loads: Callable[[bytes], Any] | None = None
+_fast_missing = False
+_JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
+# orjson reads an integer beyond 64 bits as a float, where the standard library keeps it
+# exact; such a number has at least 19 digits. Digits are mapped to "0" so that find()
+# spots runs; a long digit run inside a string only costs the slower parse.
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGIT_RUN = b"0" * 19
+_LONG_DIGIT_RUN_RE = re.compile(rb"[0-9]{19}")
+# For _expect_depth: an escape sequence, what is not a quote or a bracket, a string.
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+_STRING = re.compile(rb'"[^"]*"')
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    Anything else (a FIFO, socket, device, a file that grows past the limit while read)
+    raises :class:`~lattice_cdk.InputError`: reading never blocks and never runs away.
+    """
+    location = str(path)
+    try:
+        before = os.stat(path)
+        _expect_regular(before, location, limit)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError("no such file.", location=location, code="missing-input") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot be read ({exc.strerror}).", location=location, code="missing-input"
+        ) from None
+    try:
+        # Checked again on what was opened: the path may have been swapped in between.
+        opened = os.fstat(fd)
+        _expect_regular(opened, location, limit)
+        # One read takes a regular file whole; the loop only runs for one that grows.
+        chunks = [os.read(fd, min(opened.st_size, limit) + 1)]
+        size = len(chunks[0])
+        while size <= limit and chunks[-1]:
+            chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
+            size += len(chunks[-1])
+    except OSError as exc:
+        raise InputError(
+            f"cannot be read ({exc.strerror}).", location=location, code="missing-input"
+        ) from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        _too_big(location, limit)
+    return chunks[0] if len(chunks) == 1 or not chunks[1] else b"".join(chunks)
+
+
+def _expect_regular(info: os.stat_result, location: str, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+        raise InputError(
+            f"is {kind}, not a file; Lattice reads regular files only.",
+            location=location,
+            fix="point at the template file itself.",
+            code="not-a-file",
+        )
+    if info.st_size > limit:
+        _too_big(location, limit)
+
+
+def _too_big(location: str, limit: int) -> NoReturn:
+    raise InputError(
+        f"is larger than {limit >> 20} MB, the most Lattice reads from one file.",
+        location=location,
+        fix="check that this is a CloudFormation template (CloudFormation itself takes "
+        "at most 1 MB).",
+        code="input-too-large",
+    )
+
+
+def parse(data: bytes, *, location: str) -> Any:
+    """Parse a file's bytes: JSON (with orjson on big inputs), else YAML."""
+    parsed = fast_json(data)
+    if parsed is not NOT_PARSED:
+        _expect_depth(data, location)
+        return parsed
+    return parse_text(decode(data, location=location), location=location, data=data)
+
+
+NOT_PARSED = object()
+
+
+def fast_json(data: bytes) -> Any:
+    """``data`` parsed by orjson, or ``NOT_PARSED`` when the standard library must.
+
+    Whatever orjson accepts, it reads as ``json.loads`` would (the digit-run guard
+    covers the one difference: big integers). What it rejects (NaN, lone surrogates,
+    invalid UTF-8, a syntax error, nesting past its limit) goes to the standard
+    library, which accepts it as before or words the error as before.
+    """
+    global _json_bytes, _fast_loads, _fast_missing
+    _json_bytes += len(data)
+    if _fast_loads is None:
+        if _fast_missing or max(_json_bytes, _expected_bytes) < ORJSON_FROM_BYTES:
+            return NOT_PARSED
+        try:
+            import orjson
+        except ImportError:
+            _fast_missing = True
+            return NOT_PARSED
+        _fast_loads = orjson.loads
+    if not _JSON_START.match(data) or _has_long_digit_run(data):
+        return NOT_PARSED
+    try:
+        return _fast_loads(data)
+    except ValueError:  # orjson.JSONDecodeError
+        return NOT_PARSED
+
+
+def _has_long_digit_run(data: bytes) -> bool:
+    """Whether ``data`` holds 19 digits in a row, looking at a sixth of it first.
+
+    Any 19 positions in a row include three multiples of 6, so a run shows as three
+    digits in a row in ``data[::6]``; only around such a sample is ``data`` searched.
+    When samples like that abound, one full scan is cheaper.
+    """
+    sampled = data[::6].translate(_DIGITS)
+    budget = len(data) >> 10
+    at = sampled.find(b"000")
+    while at >= 0:
+        if budget <= 0:
+            return data.translate(_DIGITS).find(_LONG_DIGIT_RUN) >= 0
+        budget -= 1
+        # Digits at 6a, 6a+6 and 6a+12: a run through them has 19 digits in
+        # [6a-6, 6a+18].
+        if _LONG_DIGIT_RUN_RE.search(data, max(0, 6 * at - 6), 6 * at + 19):
+            return True
+        at = sampled.find(b"000", at + 1)
+    return False
+
+
+def parse_text(text: str, *, location: str, data: bytes | None = None) -> Any:
+    """Parse template text: JSON when it starts with ``{`` or ``[``, else YAML
+    (``data``: the bytes ``text`` was decoded from, when the caller has them)."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError("is empty.", location=location, code="malformed-template")
+    if stripped[0] in "{[":
+        try:
+            parsed = json.loads(text, parse_int=_bounded_int)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+                location=location,
+                code="malformed-template",
+            ) from None
+        except RecursionError:
+            _too_deep(location)
+        except _IntTooLong as exc:
+            raise InputError(
+                f"holds an integer of {exc.args[0]} digits; Lattice reads at most "
+                f"{MAX_INT_DIGITS}.",
+                location=location,
+                code="input-too-large",
+            ) from None
+        _expect_depth(text.encode() if data is None else data, location)
+        return parsed
+    from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
+
+    return load_yaml(text, location=location)
+
+
+class _IntTooLong(ValueError):
+    pass
+
+
+def _bounded_int(digits: str) -> int:
+    # Python's own limit (4300 digits) is process-wide state and quadratic below it.
+    if len(digits) > MAX_INT_DIGITS:
+        raise _IntTooLong(len(digits))
+    return int(digits)
+
+
+def _expect_depth(data: bytes, location: str) -> None:
+    """Raise when the JSON document ``data`` nests deeper than ``MAX_DEPTH``: code that
+    walks a template recursively must never meet a RecursionError.
+
+    Measured on the bytes, not by walking the parsed tree (which costs most of what
+    parsing does): escapes go first (only ``\\"`` could hide a quote), then everything
+    but quotes and brackets, then strings (what is left between quotes: after escapes,
+    any two adjacent quotes can go without moving a string boundary), so that what
+    remains is the document's brackets. Each pass then removes the innermost pairs; a
+    document ``MAX_DEPTH`` passes do not empty is too deep.
+    """
+    if b"\\" in data and b'\\"' in data:  # one byte is found faster than two
+        data = _ESCAPE.sub(b"", data)
+    brackets = data.translate(_BRACKETS, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:
+        brackets = _STRING.sub(b"", brackets)
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return
+        brackets = brackets.replace(b"[]", b"")
+    if brackets:
+        _too_deep(location)
+
+
+def _too_deep(location: str) -> NoReturn:
+    raise InputError(
+        f"nests mappings and lists more than {MAX_DEPTH} levels deep.",
+        location=location,
+        fix="check that this is a CloudFormation template (real ones nest under 20).",
+        code="input-too-large",
+    )
+
+
+def decode(data: bytes, *, location: str) -> str:
+    """The text ``Path.read_text`` gives: UTF-8, with universal newlines (so that
+    error positions count lines as they always did)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            "is not UTF-8 text.", location=location, code="malformed-template"
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file (a manifest, asset manifest or metadata file), read within bounds."""
+    data = read_bytes(path)
+    parsed = fast_json(data)
+    if parsed is not NOT_PARSED:
+        _expect_depth(data, str(path))
+        return parsed
+    text = decode(data, location=str(path))
+    if not text.lstrip().startswith(("{", "[")):
+        raise InputError(
+            "is not valid JSON (it does not start with '{' or '[').",
+            location=str(path),
+            code="malformed-template",
+        )
+    return parse_text(text, location=str(path), data=data)
+
+
+def expect_input(*paths: str | Path) -> None:
+    """Tell the loader that this process will load all of ``paths`` (``lattice diff``
+    loads two assemblies), so that it picks its JSON parser for the total (see
+    ``ORJSON_FROM_BYTES``). Only speed depends on it. Counts a file's size, and the
+    ``.json`` files directly in a folder."""
+    total = _json_bytes
+    for path in paths:
+        try:
+            if os.path.isdir(path):
+                with os.scandir(path) as entries:
+                    total += sum(
+                        e.stat().st_size
+                        for e in entries
+                        if e.name.endswith(".json") and e.is_file()
+                    )
+            else:
+                total += os.stat(path).st_size
+        except OSError:
+            continue  # load() reports it
+    expect_bytes(total - _json_bytes)
+
+
+def expect_bytes(count: int) -> None:
+    """Count ``count`` more bytes this process is about to parse (see
+    ``ORJSON_FROM_BYTES``)."""
+    global _expected_bytes
+    _expected_bytes = max(_expected_bytes, _json_bytes + count)

@@ -1,0 +1,191 @@
+"""One template file into a :class:`Stack`: parsed, checked for shape, with
+``Fn::ForEach`` expanded and what a transform makes at deploy time set apart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .._errors import InputError
+from ._foreach import FOREACH, expand_foreach
+from ._model import LazyResources, Stack
+from ._read import parse, parse_text, read_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = [
+    "TEMPLATE_SUFFIXES",
+    "check_shape",
+    "load_template_file",
+    "parse_template",
+    "stem",
+    "template_stack",
+]
+
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+#: The one transform Lattice applies (``Fn::ForEach``); any other leaves the resources
+#: it makes unevaluated.
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+_FOREACH_BYTES = FOREACH.encode()
+# SAM's types exist only before its transform.
+_SERVERLESS = "AWS::Serverless::"
+
+
+def load_template_file(
+    path: Path,
+    *,
+    name: str | None = None,
+    construct_paths: Mapping[str, str] | None = None,
+    **stack_fields: Any,
+) -> Stack:
+    """Load one template file into a :class:`Stack` (named after the file by default).
+
+    ``construct_paths`` (logical id -> CDK construct path, from the assembly's metadata)
+    fills in paths the template's ``aws:cdk:path`` metadata does not carry.
+    """
+    data = read_bytes(path)
+    return template_stack(
+        parse(data, location=str(path)),
+        path=path,
+        loops=_FOREACH_BYTES in data,
+        name=name,
+        construct_paths=construct_paths,
+        **stack_fields,
+    )
+
+
+def template_stack(
+    parsed: Any,
+    *,
+    path: Path,
+    loops: bool,
+    name: str | None = None,
+    construct_paths: Mapping[str, str] | None = None,
+    **stack_fields: Any,
+) -> Stack:
+    """The :class:`Stack` of a parsed template file (``loops``: whether its text holds
+    ``Fn::ForEach::``)."""
+    location = str(path)
+    template, unevaluated = _as_deployed(parsed, location=location, loops=loops)
+    by_type = check_shape(template, location=location)
+    resources = LazyResources(template["Resources"], construct_paths or {}, by_type=by_type)
+    return Stack(
+        name=name or stem(path),
+        template_path=location,
+        template=template,
+        resources=resources,
+        unevaluated=unevaluated,
+        **stack_fields,
+    )
+
+
+def parse_template(text: str, *, location: str) -> dict[str, Any]:
+    """Parse template text (JSON, else YAML with CloudFormation short tags), expand its
+    ``Fn::ForEach`` loops and check its shape. A loop or transformed resource that
+    cannot be evaluated raises :class:`~lattice_cdk.InputError` here (there is no
+    :class:`Stack` to carry it)."""
+    template, unevaluated = _as_deployed(
+        parse_text(text, location=location), location=location, loops=FOREACH in text
+    )
+    if unevaluated:
+        key, reason = next(iter(unevaluated.items()))
+        raise InputError(
+            f"cannot evaluate {key!r}: {reason}.", location=location, code="cannot-evaluate"
+        )
+    check_shape(template, location=location)
+    result: dict[str, Any] = template
+    return result
+
+
+def _as_deployed(data: Any, *, location: str, loops: bool) -> tuple[Any, dict[str, str]]:
+    """The template as CloudFormation deploys it: loops expanded, and the resources a
+    transform Lattice does not apply makes (types CloudFormation does not have) moved
+    out of ``Resources`` with why."""
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        return data, {}
+    unevaluated: dict[str, str] = {}
+    if loops:
+        data, unevaluated = expand_foreach(data, location=location)
+    transforms = data.get("Transform")
+    names = [transforms] if isinstance(transforms, str) else transforms
+    others = [t for t in names or () if t != LANGUAGE_EXTENSIONS]
+    if others:
+        from ._knowledge import is_known_resource_type
+
+        label = ", ".join(t if isinstance(t, str) else "a macro" for t in others)
+        kept: dict[str, Any] = {}
+        for logical_id, body in data["Resources"].items():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if (
+                isinstance(kind, str)
+                and not kind.startswith(_SERVERLESS)
+                and is_known_resource_type(kind)
+            ):
+                kept[logical_id] = body
+            else:
+                unevaluated[str(logical_id)] = (
+                    f"{kind or 'this entry'} is expanded by the transform {label} at deploy "
+                    "time, which Lattice does not apply"
+                )
+        data = {**data, "Resources": kept}
+    return data, unevaluated
+
+
+def check_shape(data: object, *, location: str) -> dict[str, list[str]]:
+    """Raise unless ``data`` is a template; return its logical ids by resource type.
+
+    The index comes from the same pass as the check: on a big assembly a second walk
+    over every resource (for nested stacks, for the checker's type dispatch) costs as
+    much as the check itself.
+    """
+    if not isinstance(data, dict):
+        raise InputError(
+            f"is not a CloudFormation template (the top level is a {type(data).__name__}, "
+            "not a mapping).",
+            location=location,
+            code="not-a-template",
+        )
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        raise InputError(
+            "is not a CloudFormation template: it has no 'Resources' mapping.",
+            location=location,
+            fix="point at a synthesized template (cdk.out/*.template.json).",
+            code="not-a-template",
+        )
+    # Hot on big assemblies: plain type() checks, one pass.
+    by_type: dict[str, list[str]] = {}
+    for logical_id, body in resources.items():
+        if type(body) is not dict or type(resource_type := body.get("Type")) is not str:
+            raise InputError(
+                f"resource {logical_id!r} has no 'Type' string.",
+                location=location,
+                code="malformed-template",
+            )
+        props = body.get("Properties")
+        meta = body.get("Metadata")
+        if (props is not None and type(props) is not dict) or (
+            meta is not None and type(meta) is not dict
+        ):
+            key = "Properties" if props is not None and type(props) is not dict else "Metadata"
+            raise InputError(
+                f"resource {logical_id!r} has '{key}' that is not a mapping.",
+                location=location,
+                code="malformed-template",
+            )
+        ids = by_type.get(resource_type)
+        if ids is None:
+            by_type[resource_type] = [logical_id]
+        else:
+            ids.append(logical_id)
+    return by_type
+
+
+def stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".template.json", ".template.yaml", ".template.yml", *TEMPLATE_SUFFIXES):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
