@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from functools import cache
 
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
 from ._values import ABSENT, UNKNOWN, get_path, is_intrinsic, references
@@ -38,7 +38,6 @@ CADENCES = ("hourly", "daily", "weekly", "monthly", "yearly")
 class PlanRule(Record):
     """One rule of a backup plan, as far as the template says."""
 
-    __slots__ = ("name", "cadence", "schedule", "retention", "continuous", "copies")  # noqa: RUF023 (field order)
     name: str
     #: ``hourly``/``daily``/``weekly``/``monthly``/``yearly``, or None if unreadable.
     cadence: str | None
@@ -49,61 +48,18 @@ class PlanRule(Record):
     #: One entry per copy action: True when it copies to another region, None unknown.
     copies: tuple[bool | None, ...]
 
-    def __init__(
-        self,
-        name: str,
-        cadence: str | None,
-        schedule: Any,
-        retention: Any,
-        continuous: bool,
-        copies: tuple[bool | None, ...],
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "cadence", cadence)
-        set_field(self, "schedule", schedule)
-        set_field(self, "retention", retention)
-        set_field(self, "continuous", continuous)
-        set_field(self, "copies", copies)
-
 
 class Plan(Record):
-    __slots__ = (  # noqa: RUF023 (field order)
-        "stack",
-        "logical_id",
-        "name",
-        "rules",
-        "unreadable",
-        "tiers",
-        "cross_region",
-    )
     stack: Stack
     logical_id: str
     name: str
     rules: tuple[PlanRule, ...]
     #: Set when the plan's rules are not readable (an intrinsic stands for them).
-    unreadable: str | None
+    unreadable: str | None = None
     #: Cadences its rules run at, most frequent first, plus ``continuous``.
-    tiers: tuple[str, ...]
+    tiers: tuple[str, ...] = ()
     #: Whether a rule copies to another region (None: a destination is unknown).
-    cross_region: bool | None
-
-    def __init__(
-        self,
-        stack: Stack,
-        logical_id: str,
-        name: str,
-        rules: tuple[PlanRule, ...],
-        unreadable: str | None = None,
-        tiers: tuple[str, ...] = (),
-        cross_region: bool | None = False,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "name", name)
-        set_field(self, "rules", rules)
-        set_field(self, "unreadable", unreadable)
-        set_field(self, "tiers", tiers)
-        set_field(self, "cross_region", cross_region)
+    cross_region: bool | None = False
 
 
 def _plan(
@@ -123,30 +79,13 @@ def _plan(
 
 
 class _Target(Record):
-    __slots__ = ("kind", "value", "stack")  # noqa: RUF023 (field order)
     #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
     kind: str
     value: str
-    stack: str | None
-
-    def __init__(self, kind: str, value: str, stack: str | None = None) -> None:
-        set_field(self, "kind", kind)
-        set_field(self, "value", value)
-        set_field(self, "stack", stack)
+    stack: str | None = None
 
 
 class Selection(Record):
-    __slots__ = (  # noqa: RUF023 (field order)
-        "stack",
-        "logical_id",
-        "name",
-        "plan",
-        "resources",
-        "list_of_tags",
-        "conditions",
-        "not_resources",
-        "unreadable",
-    )
     stack: Stack
     logical_id: str
     name: str
@@ -157,45 +96,15 @@ class Selection(Record):
     conditions: tuple[tuple[str, str, Any], ...]
     not_resources: tuple[_Target, ...]
     #: Why part of this selection cannot be read (an intrinsic in its body).
-    unreadable: str | None
-
-    def __init__(
-        self,
-        stack: Stack,
-        logical_id: str,
-        name: str,
-        plan: Plan | None,
-        resources: tuple[_Target, ...],
-        list_of_tags: tuple[tuple[str, Any], ...],
-        conditions: tuple[tuple[str, str, Any], ...],
-        not_resources: tuple[_Target, ...],
-        unreadable: str | None = None,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "name", name)
-        set_field(self, "plan", plan)
-        set_field(self, "resources", resources)
-        set_field(self, "list_of_tags", list_of_tags)
-        set_field(self, "conditions", conditions)
-        set_field(self, "not_resources", not_resources)
-        set_field(self, "unreadable", unreadable)
+    unreadable: str | None = None
 
 
 class _PlanSet(Record):
     """Plans that select the same resources, with their tiers and copies summed up once."""
 
-    __slots__ = ("plans", "tiers", "cross_region")  # noqa: RUF023 (field order)
     plans: tuple[Plan, ...]
     tiers: frozenset[str]
     cross_region: bool | None
-
-    def __init__(
-        self, plans: tuple[Plan, ...], tiers: frozenset[str], cross_region: bool | None
-    ) -> None:
-        set_field(self, "plans", plans)
-        set_field(self, "tiers", tiers)
-        set_field(self, "cross_region", cross_region)
 
 
 def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
@@ -207,23 +116,10 @@ def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
 class _Group(Record):
     """Selections with the same resources and conditions (one per stack, say)."""
 
-    __slots__ = ("first", "members", "plan_set", "planless")
     first: Selection
     members: tuple[Selection, ...]
     plan_set: _PlanSet
     planless: tuple[Selection, ...]
-
-    def __init__(
-        self,
-        first: Selection,
-        members: tuple[Selection, ...],
-        plan_set: _PlanSet,
-        planless: tuple[Selection, ...],
-    ) -> None:
-        set_field(self, "first", first)
-        set_field(self, "members", members)
-        set_field(self, "plan_set", plan_set)
-        set_field(self, "planless", planless)
 
 
 class Coverage:
