@@ -80,8 +80,10 @@ def test_diff_reports_a_weakening_exactly_when_check_newly_fails(
         lid
         for lid in before.resources.keys() & after.resources.keys()
         if before.resources[lid].type == after.resources[lid].type
-        and stateful_type(after.resources[lid].type) is not None
-        or after.resources[lid].type == "AWS::Backup::BackupVault"
+        and (
+            stateful_type(after.resources[lid].type) is not None
+            or after.resources[lid].type == "AWS::Backup::BackupVault"
+        )
     }
     newly = (_failing(new, rule_id) - _failing(old, rule_id)) & shared
     reported = {
