@@ -14,7 +14,7 @@ from functools import cache
 from .._records import Record
 from ..cfn._model import Resource, Stack
 from ._backup_match import flatten
-from ._values import ABSENT, UNKNOWN, get_path, references
+from ._values import ABSENT, UNKNOWN, as_bool, get_path, references
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def _read_rule(stack: Stack, raw: Any, position: int) -> PlanRule:
         retention = None  # kept until deleted by hand
     elif not isinstance(retention, int) or isinstance(retention, bool):
         retention = _int_or_unknown(retention)
-    continuous = raw.get("EnableContinuousBackup") in (True, "true", "True")
+    continuous = as_bool(raw.get("EnableContinuousBackup")) is True
     copies = raw.get("CopyActions")
     copy_flags: tuple[bool | None, ...] = ()
     if isinstance(copies, list):

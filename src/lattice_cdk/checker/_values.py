@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ABSENT",
     "UNKNOWN",
+    "as_bool",
+    "as_number",
     "describe",
     "get_path",
     "is_intrinsic",
@@ -75,6 +77,34 @@ def get_path(properties: Mapping[str, Any], path: str) -> Any:
 @cache  # rules ask for a handful of paths, thousands of times
 def _parts(path: str) -> tuple[str, ...]:
     return tuple(path.split("."))
+
+
+def as_bool(value: Any) -> bool | None:
+    """A boolean as CloudFormation reads it: ``true``/``false`` or the strings
+    ``"true"``/``"false"`` in any case; ``None`` for an intrinsic or anything else."""
+    if value is True or value is False:
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered == "true":
+            return True
+        if lowered == "false":
+            return False
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    """A number as CloudFormation reads it (``30`` or ``"30"``); ``None`` otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
 
 
 def describe(value: Any) -> str:

@@ -13,7 +13,7 @@ evaluate", never passed.
 The facts:
 
 - values: :func:`as_bool`, :func:`as_number` (CloudFormation's coercions: ``"true"``,
-  ``"False"``, ``"30"``);
+  ``"False"``, ``"30"``; defined with the other value readers in :mod:`._values`);
 - a protection property is on: :func:`protection_state`;
 - what a removal policy keeps: :func:`policy_strength`, :func:`deletion_policy`,
   :func:`replace_policy`;
@@ -35,7 +35,7 @@ from .._findings import Acknowledgement, parse_acknowledgement
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from ..cfn._model import Resource, Stack
 from ._backup import BackupIndex, Coverage
-from ._values import ABSENT, UNKNOWN, get_path, is_intrinsic, references
+from ._values import ABSENT, UNKNOWN, as_bool, as_number, get_path, is_intrinsic, references
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,37 +66,6 @@ __all__ = [
 
 #: CDK's ``auto_delete_objects=True`` custom resource: empties its bucket on delete.
 AUTO_DELETE_OBJECTS = "Custom::S3AutoDeleteObjects"
-
-# -- values ------------------------------------------------------------------------------
-
-
-def as_bool(value: Any) -> bool | None:
-    """A boolean as CloudFormation reads it: ``true``/``false`` or the strings
-    ``"true"``/``"false"`` in any case; ``None`` for an intrinsic or anything else."""
-    if value is True or value is False:
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.lower()
-        if lowered == "true":
-            return True
-        if lowered == "false":
-            return False
-    return None
-
-
-def as_number(value: Any) -> float | None:
-    """A number as CloudFormation reads it (``30`` or ``"30"``); ``None`` otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
 
 # -- protection properties -------------------------------------------------------------
 
