@@ -22,6 +22,7 @@ MODULES = [
     "lattice_cdk.cfn._model",
     "lattice_cdk.changes._diff",
     "lattice_cdk.changes._schemas",
+    "lattice_cdk.checker._backup",
     "lattice_cdk.checker._engine",
     "lattice_cdk.checker._report",
 ]
@@ -61,6 +62,7 @@ class _AsDataclass:
     rationale: str
     fix: str
     source: str | None = None
+    severity_reason: str = ""
 
 
 def test_repr_equality_and_hash_are_a_dataclasses() -> None:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ._environments import Tier as Tier
     from ._environments import register_environment as register_environment
     from ._environments import resolve_environment as resolve_environment
+    from ._findings import Finding as Finding
+    from ._findings import RuleInfo as RuleInfo
+    from ._findings import Severity as Severity
     from ._policy import ProtectionLevel as ProtectionLevel
     from ._policy import Removal as Removal
     from ._policy import StatefulnessPolicy as StatefulnessPolicy
@@ -30,12 +33,21 @@ if TYPE_CHECKING:
     from .cdk import LatticeBucket as LatticeBucket
     from .cdk import LatticeDatabase as LatticeDatabase
     from .cdk import LatticeTable as LatticeTable
+    from .cdk._guard import StatefulnessGuard as StatefulnessGuard
     from .cdk._hook import LatticeGuardHook as LatticeGuardHook
+    from .cdk._plugin import LatticeValidationPlugin as LatticeValidationPlugin
+    from .checker import CheckResult as CheckResult
+    from .checker import check as check
 
 # Public names loaded on first access: name -> module. The CDK layer loads aws_cdk;
 # the policy and the environments are not needed by every verb (``lattice diff``,
 # ``lattice --version``), and their dataclasses cost milliseconds to build at start.
 _LAZY: dict[str, str] = {
+    "Finding": "lattice_cdk._findings",
+    "RuleInfo": "lattice_cdk._findings",
+    "Severity": "lattice_cdk._findings",
+    "CheckResult": "lattice_cdk.checker",
+    "check": "lattice_cdk.checker",
     "EnvironmentRegistry": "lattice_cdk._environments",
     "ResolvedEnvironment": "lattice_cdk._environments",
     "Tier": "lattice_cdk._environments",

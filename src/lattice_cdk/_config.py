@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from ._errors import InputError
-from ._records import Record, set_field
+from ._findings import MIN_REASON_LENGTH, parse_acknowledgement
+from ._records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,9 +40,8 @@ __all__ = [
     "load_config",
 ]
 
-#: The shortest reason an acknowledgement may give.
-MIN_REASON_LENGTH = 10
-_RULE_ID = re.compile(r"^LAT[123]\d{3}$")
+#: An empty mapping no one can change: the default of a record's mapping field.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 # Every way TOML can spell the key ``tool.lattice``: a table header or dotted key
 # (``[tool.lattice]``, ``[[tool.lattice.acknowledgements]]``, ``tool . "lattice" = {}``),
 # a ``[tool]`` table, an inline ``tool = {...}``. False alarms only cost a parse; a
@@ -58,53 +59,21 @@ class ConfigAcknowledgement(Record):
     After ``expires`` (a date, default never) the finding returns.
     """
 
-    __slots__ = ("rule_id", "reason", "resource", "stack", "expires")  # noqa: RUF023 (field order)
     rule_id: str
     reason: str
-    resource: str
-    stack: str
-    expires: dt.date | None
-
-    def __init__(
-        self,
-        *,
-        rule_id: str,
-        reason: str,
-        resource: str = "*",
-        stack: str = "*",
-        expires: dt.date | None = None,
-    ) -> None:
-        set_field(self, "rule_id", rule_id)
-        set_field(self, "reason", reason)
-        set_field(self, "resource", resource)
-        set_field(self, "stack", stack)
-        set_field(self, "expires", expires)
+    resource: str = "*"
+    stack: str = "*"
+    expires: dt.date | None = None
 
 
 class LatticeConfig(Record):
     """What a project's configuration file says (empty when there is none)."""
 
-    __slots__ = ("path", "environment", "environments", "acknowledgements", "raw")  # noqa: RUF023 (field order)
-    path: Path | None
-    environment: str | None
-    environments: Mapping[str, str]
-    acknowledgements: tuple[ConfigAcknowledgement, ...]
-    raw: Mapping[str, Any]
-
-    def __init__(
-        self,
-        *,
-        path: Path | None = None,
-        environment: str | None = None,
-        environments: Mapping[str, str] | None = None,
-        acknowledgements: tuple[ConfigAcknowledgement, ...] = (),
-        raw: Mapping[str, Any] | None = None,
-    ) -> None:
-        set_field(self, "path", path)
-        set_field(self, "environment", environment)
-        set_field(self, "environments", {} if environments is None else environments)
-        set_field(self, "acknowledgements", acknowledgements)
-        set_field(self, "raw", {} if raw is None else raw)
+    path: Path | None = None
+    environment: str | None = None
+    environments: Mapping[str, str] = _EMPTY
+    acknowledgements: tuple[ConfigAcknowledgement, ...] = ()
+    raw: Mapping[str, Any] = _EMPTY
 
 
 def find_config(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
@@ -159,21 +128,6 @@ def load_config(start: Path | None = None, *, path: Path | None = None) -> Latti
     )
 
 
-def parse_expiry(value: object) -> dt.date | None:
-    """An expiry as a date: a TOML date or a ``YYYY-MM-DD`` string; raises ValueError."""
-    if value is None:
-        return None
-    import datetime as dt  # only when an expiry is given; start-up does without
-
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    raise ValueError(f"{value!r} is not a date")
-
-
 def _acknowledgements(value: object, where: Path) -> tuple[ConfigAcknowledgement, ...]:
     fix = (
         'write [[tool.lattice.acknowledgements]] tables with rule_id = "LAT1001", '
@@ -192,35 +146,20 @@ def _acknowledgements(value: object, where: Path) -> tuple[ConfigAcknowledgement
         unknown = set(item) - {"rule_id", "reason", "resource", "stack", "expires"}
         if unknown:
             raise InputError(f"unknown key(s) {sorted(unknown)}.", location=here, fix=fix)
-        rule_id = item.get("rule_id")
-        if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
-            raise InputError(
-                f"rule_id {rule_id!r} is not a Lattice rule id.", location=here, fix=fix
-            )
-        reason = item.get("reason")
-        if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
-            raise InputError(
-                f"reason {reason!r} is shorter than {MIN_REASON_LENGTH} characters.",
-                location=here,
-                fix="say why the finding is safe to accept.",
-            )
-        try:
-            expires = parse_expiry(item.get("expires"))
-        except ValueError:
-            raise InputError(
-                f"expires {item.get('expires')!r} is not a date.", location=here, fix=fix
-            ) from None
+        parsed = parse_acknowledgement(item, source="config")
+        if isinstance(parsed, str):
+            raise InputError(f"{parsed}.", location=here, fix=fix)
         patterns = {k: item.get(k, "*") for k in ("resource", "stack")}
         for key, pattern in patterns.items():
             if not isinstance(pattern, str) or not pattern:
                 raise InputError(f"{key} must be a non-empty string.", location=here, fix=fix)
         found.append(
             ConfigAcknowledgement(
-                rule_id=rule_id,
-                reason=reason.strip(),
+                rule_id=parsed.rule_id,
+                reason=parsed.reason,
                 resource=patterns["resource"],
                 stack=patterns["stack"],
-                expires=expires,
+                expires=parsed.expires,
             )
         )
     return tuple(found)

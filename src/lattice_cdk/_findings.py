@@ -17,13 +17,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ._records import Record, replace, set_field
+from ._records import Record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Any
 
-__all__ = ["ACKNOWLEDGEMENTS_METADATA_KEY", "Finding", "RuleInfo", "Severity", "severity_of"]
+__all__ = [
+    "ACKNOWLEDGEMENTS_METADATA_KEY",
+    "MIN_REASON_LENGTH",
+    "Acknowledgement",
+    "Finding",
+    "RuleInfo",
+    "Severity",
+    "parse_acknowledgement",
+    "parse_expiry",
+    "severity_of",
+]
 
 #: Resource Metadata key holding Lattice acknowledgements written by constructs, the
 #: guard or by hand: a list of ``{"rule_id": "LAT1001", "reason": "...",
@@ -48,24 +59,18 @@ def severity_of(rule_id: str) -> Severity:
 
 
 class RuleInfo(Record):
-    """What a rule is, for documentation and SARIF: id, title, rationale, fix."""
+    """What a rule is, for documentation and SARIF: id, title, rationale, fix, and why
+    it has its severity (``severity_reason``, shown in ``docs/rules.md``)."""
 
-    __slots__ = ("rule_id", "title", "rationale", "fix", "source")  # noqa: RUF023 (field order)
     rule_id: str
     title: str
     rationale: str
     fix: str
     #: Where the rationale comes from (AWS docs, a CDK issue), when there is one.
-    source: str | None
-
-    def __init__(
-        self, *, rule_id: str, title: str, rationale: str, fix: str, source: str | None = None
-    ) -> None:
-        set_field(self, "rule_id", rule_id)
-        set_field(self, "title", title)
-        set_field(self, "rationale", rationale)
-        set_field(self, "fix", fix)
-        set_field(self, "source", source)
+    source: str | None = None
+    #: Why the rule is an error, a warning or info: a data-loss fact, Lattice's policy,
+    #: or something to look at.
+    severity_reason: str = ""
 
     @property
     def severity(self) -> Severity:
@@ -75,19 +80,6 @@ class RuleInfo(Record):
 class Finding(Record):
     """One thing that can lose data (or that could not be judged), at one place."""
 
-    __slots__ = (  # noqa: RUF023 (field order)
-        "rule_id",
-        "severity",
-        "title",
-        "message",
-        "fix",
-        "stack",
-        "template_path",
-        "logical_id",
-        "resource_type",
-        "construct_path",
-        "acknowledged",
-    )
     rule_id: str
     severity: Severity
     title: str
@@ -95,39 +87,12 @@ class Finding(Record):
     fix: str
     stack: str
     template_path: str
-    logical_id: str | None
-    resource_type: str | None
-    construct_path: str | None
+    logical_id: str | None = None
+    resource_type: str | None = None
+    construct_path: str | None = None
     #: The acknowledgement's reason when the finding was acknowledged (it is then
     #: reported but does not fail the run).
-    acknowledged: str | None
-
-    def __init__(
-        self,
-        *,
-        rule_id: str,
-        severity: Severity,
-        title: str,
-        message: str,
-        fix: str,
-        stack: str,
-        template_path: str,
-        logical_id: str | None = None,
-        resource_type: str | None = None,
-        construct_path: str | None = None,
-        acknowledged: str | None = None,
-    ) -> None:
-        set_field(self, "rule_id", rule_id)
-        set_field(self, "severity", severity)
-        set_field(self, "title", title)
-        set_field(self, "message", message)
-        set_field(self, "fix", fix)
-        set_field(self, "stack", stack)
-        set_field(self, "template_path", template_path)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "resource_type", resource_type)
-        set_field(self, "construct_path", construct_path)
-        set_field(self, "acknowledged", acknowledged)
+    acknowledged: str | None = None
 
     def acknowledge(self, reason: str) -> Finding:
         return replace(self, acknowledged=reason)
@@ -146,3 +111,79 @@ class Finding(Record):
             "construct_path": self.construct_path,
             "acknowledged": self.acknowledged,
         }
+
+
+# -- acknowledgements: one validity rule for every source ----------------------------
+
+#: The shortest reason an acknowledgement may give.
+MIN_REASON_LENGTH = 10
+_RULE_ID_DIGITS = frozenset("0123456789")
+
+
+class Acknowledgement(Record):
+    """A finding a team accepts: the rule, why, until when, and where it was written
+    (``metadata``: the resource's or template's ``lattice:acknowledgements``; ``cdk``:
+    ``Validations.of(x).acknowledge(...)``; ``config``: ``lattice.toml``)."""
+
+    rule_id: str
+    reason: str
+    expires: dt.date | None = None
+    source: str = "metadata"
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        """Whether the expiry date is past (``today`` defaults to the real one, looked
+        up only when there is an expiry)."""
+        if self.expires is None:
+            return False
+        if today is None:
+            import datetime as dt
+
+            today = dt.date.today()
+        return self.expires < today
+
+
+def parse_acknowledgement(record: object, *, source: str = "metadata") -> Acknowledgement | str:
+    """An acknowledgement record (``{"rule_id", "reason", "expires"?}``) as an
+    :class:`Acknowledgement`, or why it is invalid: a rule id that is not ``LAT`` + a
+    severity digit + three digits, a reason shorter than :data:`MIN_REASON_LENGTH`
+    characters, an expiry that is not a date."""
+    if not isinstance(record, dict):
+        return f"an acknowledgement is {type(record).__name__}, not a mapping"
+    rule_id = record.get("rule_id")
+    if not isinstance(rule_id, str) or not _is_rule_id(rule_id):
+        return f"an acknowledgement has rule_id {rule_id!r}, not a Lattice rule id"
+    reason = record.get("reason")
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
+        return (
+            f"the acknowledgement of {rule_id} has reason {reason!r}, shorter than "
+            f"{MIN_REASON_LENGTH} characters"
+        )
+    try:
+        expires = parse_expiry(record.get("expires"))
+    except ValueError:
+        return f"the acknowledgement of {rule_id} has expires {record.get('expires')!r}, not a date"
+    return Acknowledgement(rule_id, reason.strip(), expires, source)
+
+
+def _is_rule_id(text: str) -> bool:
+    return (
+        len(text) == 7
+        and text.startswith("LAT")
+        and text[3] in _BY_DIGIT
+        and all(c in _RULE_ID_DIGITS for c in text[4:])
+    )
+
+
+def parse_expiry(value: object) -> dt.date | None:
+    """An expiry as a date: a TOML date or a ``YYYY-MM-DD`` string; raises ValueError."""
+    if value is None:
+        return None
+    import datetime as dt  # only when an expiry is given; start-up does without
+
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise ValueError(f"{value!r} is not a date")

@@ -52,6 +52,13 @@ DB = res(
     DeletionPolicy="Snapshot",
     UpdateReplacePolicy="Snapshot",
 )
+LOCK = {
+    "ObjectLockEnabled": True,
+    "ObjectLockConfiguration": {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+    },
+}
 ROLE = res(
     "AWS::IAM::Role",
     {"AssumeRolePolicyDocument": {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow"}]}},
@@ -470,6 +477,26 @@ CASES: dict[str, tuple[Any, Any]] = {
                 "Queue": res("AWS::SQS::Queue", {"FifoQueue": "true", "QueueName": "q.fifo"}),
             }
         ),
+    ),
+    # S3 Object Lock (COMPLIANCE) keeps the objects whatever the policies: Retain to
+    # Delete loses nothing, and lattice check passes both sides.
+    "safe_policies_relaxed_on_a_locked_bucket": (
+        tpl({"Bucket": with_props(BUCKET, **LOCK)}),
+        tpl(
+            {"Bucket": with_props(without(BUCKET, "DeletionPolicy", "UpdateReplacePolicy"), **LOCK)}
+        ),
+    ),
+    # ... but removing the lock from a Delete bucket is a weakening of both policies.
+    "weakened_object_lock_removed": (
+        tpl(
+            {"Bucket": with_props(without(BUCKET, "DeletionPolicy", "UpdateReplacePolicy"), **LOCK)}
+        ),
+        tpl({"Bucket": without(BUCKET, "DeletionPolicy", "UpdateReplacePolicy")}),
+    ),
+    # Retain to Snapshot on a type that snapshots keeps the data either way.
+    "safe_retain_to_snapshot_on_a_database": (
+        tpl({"Db": DB | RETAIN}),
+        tpl({"Db": DB}),
     ),
     "safe_policies_strengthened": (
         tpl({"Bucket": without(BUCKET, "DeletionPolicy", "UpdateReplacePolicy"), "Db": DB}),

@@ -323,3 +323,21 @@ def test_rules_doc_is_generated_from_the_registry() -> None:
     assert committed == render_rules_markdown(), (
         "docs/rules.md is stale: python -m lattice_cdk.checker.docs --write docs/rules.md"
     )
+
+
+def test_every_rule_says_why_it_has_its_severity() -> None:
+    from lattice_cdk.changes import RULES as CHANGE_RULES
+    from lattice_cdk.checker import ENGINE_RULES, RULES
+
+    infos = [r.info for r in RULES] + list(ENGINE_RULES) + list(CHANGE_RULES)
+    missing = [i.rule_id for i in infos if len(i.severity_reason) < 20]
+    assert not missing
+    for info in infos:
+        # The reason names the severity the id encodes.
+        assert info.severity_reason.lower().startswith(
+            {"error": "an error", "warning": "a warning", "info": "info"}[info.severity.value]
+        ), info.rule_id
+    # Policy rules say so in their title; data-loss facts do not.
+    titles = {i.rule_id: i.title for i in infos}
+    assert titles["LAT1201"].startswith("Lattice policy:")
+    assert not titles["LAT1001"].startswith("Lattice policy:")

@@ -52,6 +52,8 @@ REMOVED_DELETED = RuleInfo(
     fix="put the resource back; if it must go, set DeletionPolicy Retain and deploy that "
     "first, then remove it (the data stays, unmanaged).",
     source=_CFN_DELETION,
+    severity_reason="An error: a data-loss fact. Deploying this change destroys data (or replaces "
+    "it with an empty resource), with no undo.",
 )
 REMOVED_KEPT = RuleInfo(
     rule_id="LAT2602",
@@ -62,6 +64,8 @@ REMOVED_KEPT = RuleInfo(
     fix="put the resource back, or confirm the removal is intended and record where the "
     "data now lives.",
     source=_CFN_DELETION,
+    severity_reason="A warning: the data survives, orphaned or as a snapshot, but the application "
+    "loses it until someone restores or re-imports it.",
 )
 RENAMED = RuleInfo(
     rule_id="LAT1603",
@@ -71,6 +75,8 @@ RENAMED = RuleInfo(
     "one: the old data is deleted (or orphaned with Retain).",
     fix=_REFACTOR_FIX.format(old="<old logical id>"),
     source="https://github.com/aws/aws-cdk/issues/1424",
+    severity_reason="An error: a data-loss fact. Deploying this change destroys data (or replaces "
+    "it with an empty resource), with no undo.",
 )
 REPLACED = RuleInfo(
     rule_id="LAT1604",
@@ -81,6 +87,8 @@ REPLACED = RuleInfo(
     fix="revert the property change; to change it on purpose, create a new resource "
     "beside the old one and migrate the data.",
     source=_CFN_REPLACE,
+    severity_reason="An error: a data-loss fact. Deploying this change destroys data (or replaces "
+    "it with an empty resource), with no undo.",
 )
 MAY_REPLACE = RuleInfo(
     rule_id="LAT2605",
@@ -91,6 +99,8 @@ MAY_REPLACE = RuleInfo(
     fix="check the property's update behaviour in the CloudFormation documentation, or "
     "run a change set and look for Replacement: True/Conditional.",
     source=_CFN_REPLACE,
+    severity_reason="A warning: this change may destroy data, depending on values known only at "
+    "deploy time; check before deploying.",
 )
 STACK_REMOVED_DELETED = RuleInfo(
     rule_id="LAT1606",
@@ -100,6 +110,8 @@ STACK_REMOVED_DELETED = RuleInfo(
     fix="keep the stack in the app; if it must go, set DeletionPolicy Retain on its "
     "stateful resources and deploy that first.",
     source=_CFN_DELETION,
+    severity_reason="An error: a data-loss fact. Deploying this change destroys data (or replaces "
+    "it with an empty resource), with no undo.",
 )
 STACK_REMOVED_KEPT = RuleInfo(
     rule_id="LAT2607",
@@ -108,6 +120,8 @@ STACK_REMOVED_KEPT = RuleInfo(
     "deleted: the data survives, unmanaged.",
     fix="keep the stack in the app, or confirm the removal is intended.",
     source=_CFN_DELETION,
+    severity_reason="A warning: the data survives, orphaned or as a snapshot, but the application "
+    "loses it until someone restores or re-imports it.",
 )
 MAY_BE_REMOVED = RuleInfo(
     rule_id="LAT2608",
@@ -117,6 +131,8 @@ MAY_BE_REMOVED = RuleInfo(
     fix="drop the Condition from the stateful resource, or make sure it stays true in "
     "every environment where the resource exists.",
     source="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html",
+    severity_reason="A warning: this change may destroy data, depending on values known only at "
+    "deploy time; check before deploying.",
 )
 WEAKENED_DELETION_POLICY = RuleInfo(
     rule_id="LAT2610",
@@ -125,6 +141,9 @@ WEAKENED_DELETION_POLICY = RuleInfo(
     "means the next stack delete or removal destroys the data.",
     fix="keep DeletionPolicy Retain (RemovalPolicy.RETAIN) on stateful resources.",
     source=_CFN_DELETION,
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_UPDATE_REPLACE_POLICY = RuleInfo(
     rule_id="LAT2611",
@@ -133,6 +152,9 @@ WEAKENED_UPDATE_REPLACE_POLICY = RuleInfo(
     "resource and its data.",
     fix="keep UpdateReplacePolicy Retain (RemovalPolicy.RETAIN sets both policies).",
     source="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_DELETION_PROTECTION = RuleInfo(
     rule_id="LAT2612",
@@ -141,6 +163,9 @@ WEAKENED_DELETION_PROTECTION = RuleInfo(
     "before it reaches the data.",
     fix="keep deletion protection on; turn it off only in the change that deletes the "
     "resource on purpose.",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_PITR = RuleInfo(
     rule_id="LAT2613",
@@ -149,6 +174,9 @@ WEAKENED_PITR = RuleInfo(
     "already taken: no restore to a moment before a bad write.",
     fix="keep point-in-time recovery on (DynamoDB PointInTimeRecoverySpecification, RDS "
     "BackupRetentionPeriod >= 1).",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_VERSIONING = RuleInfo(
     rule_id="LAT2614",
@@ -156,6 +184,9 @@ WEAKENED_VERSIONING = RuleInfo(
     rationale="Without versioning an overwrite or a delete of an object is final.",
     fix="keep VersioningConfiguration Status Enabled.",
     source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_BACKUP_SELECTION = RuleInfo(
     rule_id="LAT2615",
@@ -164,6 +195,9 @@ WEAKENED_BACKUP_SELECTION = RuleInfo(
     fix="keep the resource in a backup selection (its ARN, or the lattice:backup=<environment> "
     "tag the selection matches).",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 WEAKENED_RETENTION = RuleInfo(
     rule_id="LAT2616",
@@ -172,6 +206,9 @@ WEAKENED_RETENTION = RuleInfo(
     "including ones already taken.",
     fix="keep the retention; if it must drop, check it still meets the environment's "
     "floor ('lattice policy').",
+    severity_reason="A warning: nothing is lost by this deployment; backups will be kept for less "
+    "time. `lattice check` reports an error only below the environment's floor "
+    "(LAT1301).",
 )
 WEAKENED_VAULT = RuleInfo(
     rule_id="LAT2617",
@@ -180,6 +217,9 @@ WEAKENED_VAULT = RuleInfo(
     "is what keeps recovery points from being deleted by mistake or by an attacker.",
     fix="keep the vault's LockConfiguration and its deny-delete AccessPolicy.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html",
+    severity_reason="A warning: nothing is lost by this deployment; a safeguard that protects the "
+    "data later is removed. `lattice check` reports it as an error where the "
+    "environment requires the safeguard.",
 )
 
 _LOCK_FIX = (
@@ -192,6 +232,8 @@ LOCK_REMOVED = RuleInfo(
     rationale="lattice.lock.json records the stateful resources that must not be removed, "
     "renamed or replaced without a deliberate lock update.",
     fix=_LOCK_FIX,
+    severity_reason="An error: the lock records that this resource must not be removed, renamed "
+    "or replaced without updating the lock on purpose.",
 )
 LOCK_RENAMED = RuleInfo(
     rule_id="LAT1702",
@@ -199,6 +241,8 @@ LOCK_RENAMED = RuleInfo(
     rationale="The locked logical id is gone and a resource of the same type appeared: a "
     "refactor changed the logical id, which replaces the resource.",
     fix=_REFACTOR_FIX.format(old="<locked logical id>"),
+    severity_reason="An error: the lock records that this resource must not be removed, renamed "
+    "or replaced without updating the lock on purpose.",
 )
 LOCK_REPLACED = RuleInfo(
     rule_id="LAT1703",
@@ -206,6 +250,8 @@ LOCK_REPLACED = RuleInfo(
     rationale="A replacement-forcing property (or the type) differs from the value in "
     "lattice.lock.json.",
     fix=_LOCK_FIX,
+    severity_reason="An error: the lock records that this resource must not be removed, renamed "
+    "or replaced without updating the lock on purpose.",
 )
 LOCK_MAY_REPLACE = RuleInfo(
     rule_id="LAT2704",
@@ -213,12 +259,16 @@ LOCK_MAY_REPLACE = RuleInfo(
     rationale="A conditional create-only property differs from the lock, or a value "
     "cannot be evaluated before deploy.",
     fix=_LOCK_FIX,
+    severity_reason="A warning: the locked resource may be replaced, depending on values known "
+    "only at deploy time.",
 )
 LOCK_UNLOCKED = RuleInfo(
     rule_id="LAT3705",
     title="Stateful resource not in the lock",
     rationale="A stateful resource the lock does not list is not guarded yet.",
     fix="run 'lattice lock PATH --update --reason \"...\"' to add it.",
+    severity_reason="Info: nothing is at risk; the lock is out of date and should be refreshed "
+    "with lattice lock.",
 )
 
 #: Every rule of the destructive-change guard, in documentation order.

@@ -1,7 +1,10 @@
 """The checker: one rule engine over CloudFormation, for any template or cloud assembly.
 
-Pure Python (never imports aws_cdk or jsii). Three doors use it: ``lattice check``,
-``lattice report`` and the CDK validation plugin (:mod:`lattice_cdk.cdk._plugin`)::
+Pure Python (never imports aws_cdk or jsii). Its doors: ``lattice check``, ``lattice
+report``, the CDK validation plugin (:mod:`lattice_cdk.cdk._plugin`) and the synth-time
+guard (``check(..., rules=..., policy=...)``). Each fact about protection the rules
+judge is one function of :mod:`lattice_cdk.checker.judge`, which ``lattice diff`` asks
+too::
 
     from lattice_cdk.cfn import load
     from lattice_cdk.checker import check

@@ -5,7 +5,9 @@ metadata (or the template's, for stack-level findings); CDK's
 ``Validations.of(x).acknowledge(...)`` records in the assembly manifest, which apply
 to ``x`` and everything under it; and ``[tool.lattice]`` / ``lattice.toml``. A reason
 shorter than 10 characters or a bad date makes an acknowledgement invalid (LAT2903,
-ignored); after its expiry date the finding returns, saying so.
+ignored), whatever its source; after its expiry date the finding returns, saying so.
+Validity is :func:`~lattice_cdk._findings.parse_acknowledgement`, the one rule for every
+source and door.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
-from .._config import MIN_REASON_LENGTH, ConfigAcknowledgement, parse_expiry
-from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, Finding
+from .._config import ConfigAcknowledgement
+from .._findings import (
+    ACKNOWLEDGEMENTS_METADATA_KEY,
+    Acknowledgement,
+    Finding,
+    parse_acknowledgement,
+)
 from .._records import replace
 from ..cfn._model import Assembly, Stack
 from .rules import INVALID_ACKNOWLEDGEMENT
@@ -22,7 +29,6 @@ from .rules import INVALID_ACKNOWLEDGEMENT
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
-    from typing import Any
 
 __all__ = ["CDK_NAMESPACE", "apply_acknowledgements"]
 
@@ -48,22 +54,12 @@ def apply_acknowledgements(
         stack = stacks.get(finding.stack)
         result = _from_metadata(finding, stack, today, problems)
         if result is None and stack is not None:
-            result = _from_cdk(finding, stack)
+            result = _from_cdk(finding, stack, problems)
         if result is None:
             result = _from_config(finding, config, today)
         out.append(finding if result is None else result)
     out.extend(problems.values())
     return out
-
-
-def _expired(expires: dt.date, today: dt.date | None) -> bool:
-    """Whether ``expires`` is past (``today`` defaults to the real one, looked up only
-    when some acknowledgement has an expiry)."""
-    if today is None:
-        import datetime as dt
-
-        today = dt.date.today()
-    return expires < today
 
 
 def _expired_note(finding: Finding, reason: str, expires: dt.date) -> Finding:
@@ -91,38 +87,22 @@ def _from_metadata(
     if not isinstance(records, list):
         records = [records]
     for index, record in enumerate(records):
-        parsed = _parse(record)
+        parsed = parse_acknowledgement(record)
         if isinstance(parsed, str):
             key = (stack.label, finding.logical_id, index)
             if key not in problems:
                 problems[key] = _problem(finding, stack, parsed)
             continue
-        rule_id, reason, expires = parsed
-        if rule_id != finding.rule_id:
-            continue
-        if expires is not None and _expired(expires, today):
-            return _expired_note(finding, reason, expires)
-        return finding.acknowledge(reason)
+        if parsed.rule_id == finding.rule_id:
+            return _honour(finding, parsed, today)
     return None
 
 
-def _parse(record: Any) -> tuple[str, str, dt.date | None] | str:
-    if not isinstance(record, dict):
-        return f"an acknowledgement is {type(record).__name__}, not a mapping"
-    rule_id = record.get("rule_id")
-    reason = record.get("reason")
-    if not isinstance(rule_id, str) or not rule_id.startswith("LAT"):
-        return f"an acknowledgement has rule_id {rule_id!r}"
-    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
-        return (
-            f"the acknowledgement of {rule_id} has reason {reason!r}, shorter than "
-            f"{MIN_REASON_LENGTH} characters"
-        )
-    try:
-        expires = parse_expiry(record.get("expires"))
-    except ValueError:
-        return f"the acknowledgement of {rule_id} has expires {record.get('expires')!r}, not a date"
-    return rule_id, reason.strip(), expires
+def _honour(finding: Finding, ack: Acknowledgement, today: dt.date | None) -> Finding:
+    """``finding`` acknowledged by ``ack``, or with a note when ``ack`` has expired."""
+    if ack.expires is not None and ack.expired(today):
+        return _expired_note(finding, ack.reason, ack.expires)
+    return finding.acknowledge(ack.reason)
 
 
 def _problem(finding: Finding, stack: Stack, why: str) -> Finding:
@@ -141,7 +121,11 @@ def _problem(finding: Finding, stack: Stack, why: str) -> Finding:
     )
 
 
-def _from_cdk(finding: Finding, stack: Stack) -> Finding | None:
+def _from_cdk(
+    finding: Finding,
+    stack: Stack,
+    problems: dict[tuple[str, str | None, int], Finding],
+) -> Finding | None:
     if not stack.cdk_acknowledgements or not finding.construct_path:
         return None
     path = "/" + finding.construct_path.lstrip("/")
@@ -153,7 +137,15 @@ def _from_cdk(finding: Finding, stack: Stack) -> Finding | None:
             if records:
                 for rule_id in ids:
                     if rule_id in records:
-                        return finding.acknowledge(records[rule_id] or "acknowledged in CDK")
+                        record = {"rule_id": finding.rule_id, "reason": records[rule_id]}
+                        parsed = parse_acknowledgement(record, source="cdk")
+                        if isinstance(parsed, str):
+                            problems.setdefault(
+                                (stack.label, finding.logical_id, -1),
+                                _problem(finding, stack, f"{parsed} (in CDK, at {key})"),
+                            )
+                            return None
+                        return finding.acknowledge(parsed.reason)
         path = path.rsplit("/", 1)[0]
     return None
 
@@ -169,7 +161,7 @@ def _from_config(
             continue
         if ack.resource != "*" and not any(fnmatchcase(n, ack.resource) for n in names):
             continue
-        if ack.expires is not None and _expired(ack.expires, today):
-            return _expired_note(finding, ack.reason, ack.expires)
-        return finding.acknowledge(ack.reason)
+        return _honour(
+            finding, Acknowledgement(ack.rule_id, ack.reason, ack.expires, "config"), today
+        )
     return None

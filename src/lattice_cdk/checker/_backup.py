@@ -1,5 +1,7 @@
-"""Backup plans, vaults and selections across a whole assembly, and which stateful
-resources they cover.
+"""Backup plans and selections across a whole assembly, and which stateful resources
+they cover: the one backup-coverage model every door uses (through
+:mod:`lattice_cdk.checker.judge`). How one selection matches one resource is
+:mod:`._backup_match`; what a plan says is :mod:`._backup_plans`.
 
 AWS Backup selects a resource when (any ``Resources`` ARN OR any ``ListOfTags``
 condition) AND every ``Conditions`` condition, AND NOT any ``NotResources`` ARN; with
@@ -13,15 +15,24 @@ None when the template leaves it to deploy time, which the rules report.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from fnmatch import fnmatchcase
-from functools import cache
 
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
-from ._values import ABSENT, UNKNOWN, get_path, is_intrinsic, references
+from ._backup_match import (
+    Selection,
+    Target,
+    flatten,
+    import_value,
+    literal,
+    resource_tags,
+    selects,
+    short,
+    tag_key,
+)
+from ._backup_plans import CADENCES, Plan, PlanRule, cadence, read_plan
+from ._values import is_intrinsic, references
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,173 +40,13 @@ if TYPE_CHECKING:
 
 __all__ = ["BackupIndex", "Coverage", "Plan", "PlanRule", "Selection", "cadence"]
 
-_TAG_PREFIX = "aws:ResourceTag/"
-_PSEUDO_WILDCARDS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
-# Cadences from most to least frequent.
-CADENCES = ("hourly", "daily", "weekly", "monthly", "yearly")
-
-
-class PlanRule(Record):
-    """One rule of a backup plan, as far as the template says."""
-
-    __slots__ = ("name", "cadence", "schedule", "retention", "continuous", "copies")  # noqa: RUF023 (field order)
-    name: str
-    #: ``hourly``/``daily``/``weekly``/``monthly``/``yearly``, or None if unreadable.
-    cadence: str | None
-    schedule: Any
-    #: Days kept; ``None`` means kept forever, ``UNKNOWN`` an intrinsic.
-    retention: Any
-    continuous: bool
-    #: One entry per copy action: True when it copies to another region, None unknown.
-    copies: tuple[bool | None, ...]
-
-    def __init__(
-        self,
-        name: str,
-        cadence: str | None,
-        schedule: Any,
-        retention: Any,
-        continuous: bool,
-        copies: tuple[bool | None, ...],
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "cadence", cadence)
-        set_field(self, "schedule", schedule)
-        set_field(self, "retention", retention)
-        set_field(self, "continuous", continuous)
-        set_field(self, "copies", copies)
-
-
-class Plan(Record):
-    __slots__ = (  # noqa: RUF023 (field order)
-        "stack",
-        "logical_id",
-        "name",
-        "rules",
-        "unreadable",
-        "tiers",
-        "cross_region",
-    )
-    stack: Stack
-    logical_id: str
-    name: str
-    rules: tuple[PlanRule, ...]
-    #: Set when the plan's rules are not readable (an intrinsic stands for them).
-    unreadable: str | None
-    #: Cadences its rules run at, most frequent first, plus ``continuous``.
-    tiers: tuple[str, ...]
-    #: Whether a rule copies to another region (None: a destination is unknown).
-    cross_region: bool | None
-
-    def __init__(
-        self,
-        stack: Stack,
-        logical_id: str,
-        name: str,
-        rules: tuple[PlanRule, ...],
-        unreadable: str | None = None,
-        tiers: tuple[str, ...] = (),
-        cross_region: bool | None = False,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "name", name)
-        set_field(self, "rules", rules)
-        set_field(self, "unreadable", unreadable)
-        set_field(self, "tiers", tiers)
-        set_field(self, "cross_region", cross_region)
-
-
-def _plan(
-    stack: Stack,
-    logical_id: str,
-    name: str,
-    rules: tuple[PlanRule, ...],
-    unreadable: str | None = None,
-) -> Plan:
-    found = {r.cadence for r in rules if r.cadence}
-    tiers = [c for c in CADENCES if c in found]
-    if any(r.continuous for r in rules):
-        tiers.append("continuous")
-    copies = [c for r in rules for c in r.copies]
-    cross = True if True in copies else None if None in copies else False
-    return Plan(stack, logical_id, name, rules, unreadable, tuple(tiers), cross)
-
-
-class _Target(Record):
-    __slots__ = ("kind", "value", "stack")  # noqa: RUF023 (field order)
-    #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
-    kind: str
-    value: str
-    stack: str | None
-
-    def __init__(self, kind: str, value: str, stack: str | None = None) -> None:
-        set_field(self, "kind", kind)
-        set_field(self, "value", value)
-        set_field(self, "stack", stack)
-
-
-class Selection(Record):
-    __slots__ = (  # noqa: RUF023 (field order)
-        "stack",
-        "logical_id",
-        "name",
-        "plan",
-        "resources",
-        "list_of_tags",
-        "conditions",
-        "not_resources",
-        "unreadable",
-    )
-    stack: Stack
-    logical_id: str
-    name: str
-    plan: Plan | None
-    resources: tuple[_Target, ...]
-    list_of_tags: tuple[tuple[str, Any], ...]
-    #: (operator, tag key, value) triples, all of which must hold.
-    conditions: tuple[tuple[str, str, Any], ...]
-    not_resources: tuple[_Target, ...]
-    #: Why part of this selection cannot be read (an intrinsic in its body).
-    unreadable: str | None
-
-    def __init__(
-        self,
-        stack: Stack,
-        logical_id: str,
-        name: str,
-        plan: Plan | None,
-        resources: tuple[_Target, ...],
-        list_of_tags: tuple[tuple[str, Any], ...],
-        conditions: tuple[tuple[str, str, Any], ...],
-        not_resources: tuple[_Target, ...],
-        unreadable: str | None = None,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "name", name)
-        set_field(self, "plan", plan)
-        set_field(self, "resources", resources)
-        set_field(self, "list_of_tags", list_of_tags)
-        set_field(self, "conditions", conditions)
-        set_field(self, "not_resources", not_resources)
-        set_field(self, "unreadable", unreadable)
-
 
 class _PlanSet(Record):
     """Plans that select the same resources, with their tiers and copies summed up once."""
 
-    __slots__ = ("plans", "tiers", "cross_region")  # noqa: RUF023 (field order)
     plans: tuple[Plan, ...]
     tiers: frozenset[str]
     cross_region: bool | None
-
-    def __init__(
-        self, plans: tuple[Plan, ...], tiers: frozenset[str], cross_region: bool | None
-    ) -> None:
-        set_field(self, "plans", plans)
-        set_field(self, "tiers", tiers)
-        set_field(self, "cross_region", cross_region)
 
 
 def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
@@ -207,23 +58,10 @@ def _plan_set(plans: tuple[Plan, ...]) -> _PlanSet:
 class _Group(Record):
     """Selections with the same resources and conditions (one per stack, say)."""
 
-    __slots__ = ("first", "members", "plan_set", "planless")
     first: Selection
     members: tuple[Selection, ...]
     plan_set: _PlanSet
     planless: tuple[Selection, ...]
-
-    def __init__(
-        self,
-        first: Selection,
-        members: tuple[Selection, ...],
-        plan_set: _PlanSet,
-        planless: tuple[Selection, ...],
-    ) -> None:
-        set_field(self, "first", first)
-        set_field(self, "members", members)
-        set_field(self, "plan_set", plan_set)
-        set_field(self, "planless", planless)
 
 
 class Coverage:
@@ -296,7 +134,7 @@ class BackupIndex:
         for stack in assembly.stacks:
             by_type = stack.resources_by_type()
             for logical_id in by_type.get("AWS::Backup::BackupPlan", ()):
-                index.plans[(stack.name, logical_id)] = _read_plan(
+                index.plans[(stack.name, logical_id)] = read_plan(
                     stack, stack.resources[logical_id]
                 )
             for logical_id in by_type.get("AWS::Backup::BackupSelection", ()):
@@ -330,7 +168,7 @@ class BackupIndex:
         sources: list[_PlanSet] = []
         undecided: list[Selection] = []
         for selection in self._by_ref.get((stack.name, resource.logical_id), ()):
-            selected = _selects(selection, stack, resource, knowledge, tags, tags_known)
+            selected = selects(selection, stack, resource, knowledge, tags, tags_known)
             if selected is True and selection.plan is not None:
                 sources.append(self._single(selection.plan))
             elif selected is not False:
@@ -367,7 +205,7 @@ class BackupIndex:
         undecided: list[Selection] = []
         # Selections that differ only in their plan are judged once per group.
         for group in self._groups.values():
-            selected = _selects(group.first, stack, resource, knowledge, tags, tags_known)
+            selected = selects(group.first, stack, resource, knowledge, tags, tags_known)
             if selected is True and group.plan_set.plans:
                 sources.append(group.plan_set)
             elif selected is True:
@@ -455,7 +293,7 @@ class BackupIndex:
                 if not isinstance(item, dict) or not isinstance(item.get("ConditionKey"), str):
                     unreadable.append("a ListOfTags entry has no ConditionKey string")
                     continue
-                tags.append((_tag_key(item["ConditionKey"]), _literal(item.get("ConditionValue"))))
+                tags.append((tag_key(item["ConditionKey"]), literal(item.get("ConditionValue"))))
         conditions: list[tuple[str, str, Any]] = []
         raw_conditions = body.get("Conditions")
         if is_intrinsic(raw_conditions):
@@ -472,8 +310,8 @@ class BackupIndex:
                     conditions.append(
                         (
                             operator,
-                            _tag_key(item["ConditionKey"]),
-                            _literal(item.get("ConditionValue")),
+                            tag_key(item["ConditionKey"]),
+                            literal(item.get("ConditionValue")),
                         )
                     )
         return Selection(
@@ -490,401 +328,37 @@ class BackupIndex:
 
     def _targets(
         self, stack: Stack, value: Any, what: str, unreadable: list[str]
-    ) -> tuple[_Target, ...]:
+    ) -> tuple[Target, ...]:
         if value is None:
             return ()
         if is_intrinsic(value) or not isinstance(value, list):
             unreadable.append(f"{what} is not a list of ARNs")
-            return (_Target("unknown", f"{what} is {_short(value)}"),)
+            return (Target("unknown", f"{what} is {short(value)}"),)
         return tuple(self._target(stack, item) for item in value)
 
-    def _target(self, stack: Stack, item: Any) -> _Target:
+    def _target(self, stack: Stack, item: Any) -> Target:
         if isinstance(item, str):
-            return _Target("pattern", item)
-        imported = _import_value(item)
+            return Target("pattern", item)
+        imported = import_value(item)
         if imported is not None:
             found = self.exports.get(imported)
             if found is None:
-                return _Target("unknown", f"Fn::ImportValue {imported!r} (no such export here)")
+                return Target("unknown", f"Fn::ImportValue {imported!r} (no such export here)")
             owner, value = found
             refs = [r for r in references(value) if r]
             if refs:
-                return _Target("ref", refs[0], stack=owner)
-            flat = _flatten(value)
-            return _Target("pattern", flat) if flat else _Target("unknown", _short(value))
+                return Target("ref", refs[0], stack=owner)
+            flat = flatten(value)
+            return Target("pattern", flat) if flat else Target("unknown", short(value))
         refs = [r for r in references(item) if r in stack.resources]
         if refs:
-            return _Target("ref", refs[0], stack=stack.name)
-        flat = _flatten(item)
+            return Target("ref", refs[0], stack=stack.name)
+        flat = flatten(item)
         if flat is not None:
-            return _Target("pattern", flat)
-        return _Target("unknown", _short(item))
-
-
-def _selects(
-    selection: Selection,
-    stack: Stack,
-    resource: Resource,
-    knowledge: StatefulType,
-    tags: Mapping[str, Any],
-    tags_known: bool,
-) -> bool | None:
-    # Plain loops rather than _or(*generator): this runs for every backup-capable
-    # resource against every group of selections, and most answers are False early.
-    base: bool | None
-    if not selection.resources and not selection.list_of_tags:
-        base = None if selection.unreadable else True
-    else:
-        base = False
-        for target in selection.resources:
-            matched = _target_matches(target, stack, resource, knowledge)
-            if matched is True:
-                base = True
-                break
-            if matched is None:
-                base = None
-        if base is not True:
-            for key, value in selection.list_of_tags:
-                matched = _tag_equals(tags, tags_known, key, value)
-                if matched is True:
-                    base = True
-                    break
-                if matched is None:
-                    base = None
-    if base is False:
-        return False
-    conditions: bool | None = True
-    for operator, key, value in selection.conditions:
-        holds = _condition(operator, tags, tags_known, key, value)
-        if holds is False:
-            return False
-        if holds is None:
-            conditions = None
-    # NOT any NotResources target: one that matches excludes it, an unknown one leaves
-    # it undecided.
-    excluded: bool | None = False
-    for target in selection.not_resources:
-        matched = _target_matches(target, stack, resource, knowledge)
-        if matched is True:
-            return False
-        if matched is None:
-            excluded = None
-    if base is True and conditions is True and excluded is False:
-        return None if selection.unreadable else True
-    return None
-
-
-def resource_tags(
-    stack: Stack, resource: Resource, knowledge: StatefulType | None
-) -> tuple[dict[str, Any], bool]:
-    """The tags a resource will carry (its own, over the stack's), and whether all of
-    them are known (an intrinsic tag list makes the set unknown)."""
-    tags: dict[str, Any] = dict(stack.tags)
-    prop = knowledge.tags_property if knowledge else "Tags"
-    if prop == _REPLICA_TAGS:
-        raw, known = _replica_tags(stack, resource.properties.get("Replicas"))
-    else:
-        raw, known = resource.properties.get(prop), True
-    if isinstance(raw, list):  # the usual form (a list is never an intrinsic)
-        for item in raw:
-            key = item.get("Key") if isinstance(item, dict) else None
-            if isinstance(key, str):
-                value = item.get("Value")
-                tags[key] = value if type(value) is str else _literal(value)
-            else:
-                known = False
-    elif is_intrinsic(raw):
-        return tags, False
-    elif isinstance(raw, dict):
-        for key, value in raw.items():
-            tags[key] = _literal(value)
-    return tags, known
-
-
-#: A global table's tags: each replica carries its own.
-_REPLICA_TAGS = "Replicas.*.Tags"
-_STACK_REGION = {"Ref": "AWS::Region"}
-
-
-def _replica_tags(stack: Stack, replicas: Any) -> tuple[Any, bool]:
-    """The tags list of the replica a backup plan in ``stack``'s region sees, and whether
-    that replica is known. AWS Backup selects the table in its own region: the replica
-    whose ``Region`` is the stack's (a literal equal to the manifest's region, or
-    ``Ref AWS::Region``; a lone replica is it, as CloudFormation requires the stack's
-    region among the replicas). When no replica can be told to be that one, only the tags
-    every replica carries are certain, and the set is marked incomplete (a condition on
-    any other tag cannot be evaluated)."""
-    if is_intrinsic(replicas):
-        return replicas, False
-    if not isinstance(replicas, list):
-        return None, True
-    entries = [replica for replica in replicas if isinstance(replica, dict)]
-    if len(replicas) == 1 and entries:  # CloudFormation requires the stack's region
-        return entries[0].get("Tags"), True
-    for replica in entries:
-        region = replica.get("Region")
-        if region == _STACK_REGION or (stack.region is not None and region == stack.region):
-            return replica.get("Tags"), True
-    common: list[Any] | None = None
-    for replica in entries:
-        raw = replica.get("Tags")
-        items = raw if isinstance(raw, list) else []
-        common = items if common is None else [item for item in common if item in items]
-    return common or [], False
-
-
-def _tag_key(key: str) -> str:
-    return key[len(_TAG_PREFIX) :] if key.startswith(_TAG_PREFIX) else key
-
-
-def _literal(value: Any) -> Any:
-    if type(value) is str:  # the common case, and what str(value) would give
-        return value
-    return UNKNOWN if is_intrinsic(value) or not isinstance(value, str | int | bool) else str(value)
-
-
-def _tag_equals(tags: Mapping[str, Any], known: bool, key: str, value: Any) -> bool | None:
-    return _condition("StringEquals", tags, known, key, value)
-
-
-@cache
-def _like(pattern: str) -> re.Pattern[str]:
-    # AWS Backup's StringLike knows only "*" (any run of characters).
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
-
-
-def _condition(
-    operator: str, tags: Mapping[str, Any], known: bool, key: str, value: Any
-) -> bool | None:
-    if value is UNKNOWN:
-        return None
-    if key not in tags:
-        if not known:
-            return None
-        return operator in ("StringNotEquals", "StringNotLike")
-    actual = tags[key]
-    if actual is UNKNOWN:
-        return None
-    if operator == "StringEquals":
-        return bool(actual == value)
-    if operator == "StringNotEquals":
-        return bool(actual != value)
-    if operator == "StringLike":
-        return _like(str(value)).fullmatch(str(actual)) is not None
-    if operator == "StringNotLike":
-        return _like(str(value)).fullmatch(str(actual)) is None
-    return None  # an operator AWS Backup does not document: do not guess
-
-
-def _target_matches(
-    target: _Target, stack: Stack, resource: Resource, knowledge: StatefulType
-) -> bool | None:
-    if target.kind == "ref":
-        return target.stack == stack.name and target.value == resource.logical_id
-    if target.kind == "unknown":
-        return None
-    return arn_matches(target.value, stack, resource, knowledge)
-
-
-def arn_matches(
-    pattern: str, stack: Stack, resource: Resource, knowledge: StatefulType
-) -> bool | None:
-    """Whether ARN ``pattern`` (``*`` wildcards) selects ``resource``.
-
-    Partition, region and account are taken as the stack's own (a selection works in
-    its own account and region). A physical name CloudFormation generates, or gives as
-    an intrinsic, matches only a pattern that is a wildcard there; otherwise the answer
-    is None.
-    """
-    if pattern == "*":
-        return True
-    parts = pattern.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or knowledge.arn is None:
-        return None  # not an ARN shape Lattice can compare: do not guess
-    service, template = knowledge.arn.split("|", 1)
-    if not fnmatchcase(service, parts[2]):
-        return False
-    wanted = parts[5]
-    names = re.findall(r"\{(\w*)\}", template)
-    values = {n: get_path(resource.properties, n) if n else ABSENT for n in names}
-    if all(isinstance(v, str) for v in values.values()):
-        filled = template
-        for n, v in values.items():
-            filled = filled.replace("{" + n + "}", str(v))
-        return fnmatchcase(filled, wanted)
-    # Some part of the name is not known: only a wildcard there can be sure.
-    marker = re.sub(r"\{\w*\}", "\x00", template)
-    if fnmatchcase(marker, wanted):
-        return True
-    prefix = template.split("{", 1)[0]
-    literal = re.split(r"[*?\[]", wanted, maxsplit=1)[0]
-    if not (literal.startswith(prefix) or prefix.startswith(literal)):
-        return False
-    return None
-
-
-def _import_value(item: Any) -> str | None:
-    if isinstance(item, dict) and len(item) == 1 and "Fn::ImportValue" in item:
-        name = item["Fn::ImportValue"]
-        return name if isinstance(name, str) else None
-    return None
-
-
-def _flatten(value: Any) -> str | None:
-    """A Join/Sub of literals and pseudo parameters as a pattern (pseudo -> ``*``)."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    key, inner = next(iter(value.items()))
-    if key == "Ref" and inner in _PSEUDO_WILDCARDS:
-        return "*"
-    if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
-        sep, items = inner
-        if not isinstance(sep, str) or not isinstance(items, list):
-            return None
-        parts = [_flatten(i) for i in items]
-        return None if None in parts else sep.join(p for p in parts if p is not None)
-    if key == "Fn::Sub" and isinstance(inner, str):
-        text = inner
-        for pseudo in _PSEUDO_WILDCARDS:
-            text = text.replace("${" + pseudo + "}", "*")
-        return None if "${" in text else text
-    return None
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+            return Target("pattern", flat)
+        return Target("unknown", short(item))
 
 
 def _outputs(stack: Stack) -> Mapping[str, Any]:
     outputs = stack.template.get("Outputs")
     return outputs if isinstance(outputs, dict) else {}
-
-
-# -- plans ------------------------------------------------------------------------------
-
-
-def _read_plan(stack: Stack, resource: Resource) -> Plan:
-    body = resource.properties.get("BackupPlan")
-    if not isinstance(body, dict):
-        return _plan(
-            stack, resource.logical_id, resource.logical_id, (), "BackupPlan is unreadable"
-        )
-    name = body.get("BackupPlanName")
-    raw_rules = body.get("BackupPlanRule")
-    if not isinstance(raw_rules, list):
-        return _plan(
-            stack,
-            resource.logical_id,
-            name if isinstance(name, str) else resource.logical_id,
-            (),
-            "BackupPlanRule is not a list",
-        )
-    rules = tuple(_read_rule(stack, r, i) for i, r in enumerate(raw_rules))
-    return _plan(
-        stack, resource.logical_id, name if isinstance(name, str) else resource.logical_id, rules
-    )
-
-
-def _read_rule(stack: Stack, raw: Any, position: int) -> PlanRule:
-    if not isinstance(raw, dict):
-        return PlanRule(f"rule {position + 1}", None, UNKNOWN, UNKNOWN, False, ())
-    name = raw.get("RuleName")
-    schedule = raw.get("ScheduleExpression", ABSENT)
-    retention = get_path(raw, "Lifecycle.DeleteAfterDays")
-    if retention is ABSENT:
-        retention = None  # kept until deleted by hand
-    elif not isinstance(retention, int) or isinstance(retention, bool):
-        retention = _int_or_unknown(retention)
-    continuous = raw.get("EnableContinuousBackup") in (True, "true", "True")
-    copies = raw.get("CopyActions")
-    copy_flags: tuple[bool | None, ...] = ()
-    if isinstance(copies, list):
-        copy_flags = tuple(
-            _cross_region(
-                stack, c.get("DestinationBackupVaultArn") if isinstance(c, dict) else None
-            )
-            for c in copies
-        )
-    elif copies is not None:
-        copy_flags = (None,)
-    return PlanRule(
-        name=name if isinstance(name, str) else f"rule {position + 1}",
-        cadence=cadence(schedule),
-        schedule=schedule,
-        retention=retention,
-        continuous=continuous,
-        copies=copy_flags,
-    )
-
-
-def _int_or_unknown(value: Any) -> Any:
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return UNKNOWN
-
-
-def _cross_region(stack: Stack, destination: Any) -> bool | None:
-    """Whether a copy goes to another region: a literal region that is not the stack's."""
-    if destination is None:
-        return None
-    if isinstance(destination, dict) and len(destination) == 1:
-        key = next(iter(destination))
-        if key in ("Ref", "Fn::GetAtt") and any(
-            r in stack.resources for r in references(destination)
-        ):
-            return False  # a vault of this stack: same region
-    flat = _flatten(destination)
-    if flat is None:
-        return None
-    parts = flat.split(":")
-    if len(parts) < 4 or parts[0] != "arn":
-        return None
-    region = parts[3]
-    if region == "*" or not region:
-        return False if region == "*" else None  # ${AWS::Region}: the stack's own region
-    return region != stack.region
-
-
-_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
-_RATE = re.compile(r"^\s*rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)\s*$")
-
-
-def cadence(schedule: Any) -> str | None:
-    """How often a schedule expression runs: hourly, daily, weekly, monthly or yearly.
-
-    An absent expression is AWS Backup's default (daily); an intrinsic is None.
-    """
-    if schedule is ABSENT:
-        return "daily"
-    if not isinstance(schedule, str):
-        return None
-    return _cadence_of(schedule)
-
-
-@cache  # plans repeat a handful of schedule expressions
-def _cadence_of(schedule: str) -> str | None:
-    rate = _RATE.match(schedule)
-    if rate:
-        number, unit = int(rate.group(1)), rate.group(2)
-        if unit.startswith(("minute", "hour")):
-            return "hourly" if number < 24 * (60 if unit.startswith("minute") else 1) else "daily"
-        if number < 7:
-            return "daily"
-        return "weekly" if number < 28 else "monthly" if number < 365 else "yearly"
-    cron = _CRON.match(schedule)
-    if not cron:
-        return None
-    fields = cron.group(1).split()
-    if len(fields) != 6:
-        return None
-    _minute, hour, day_of_month, month, day_of_week, _year = fields
-    if any(c in hour for c in "*/,-"):
-        return "hourly"
-    if day_of_month not in ("*", "?") and not any(c in day_of_month for c in "/,-"):
-        return "monthly" if month in ("*", "?") or "/" in month or "," in month else "yearly"
-    if day_of_week not in ("*", "?") and not any(c in day_of_week for c in ",-"):
-        return "weekly"
-    return "daily"

@@ -6,23 +6,29 @@ from the registry), so stateless resources cost one dictionary lookup each.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
-from .._errors import InputError
+from .._errors import InputError, LatticeError
 from .._findings import Finding, RuleInfo
 from .._policy import StatefulnessPolicy, create_statefulness_policy
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._knowledge import StatefulType, is_known_resource_type, stateful_types
 from ..cfn._model import Assembly, Resource, Stack
 from ._acks import apply_acknowledgements
 from ._backup import BackupIndex
 from ._environment import StackEnvironment, resolve_environments
 from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
-from .rules import CANNOT_EVALUATE, ENVIRONMENT_UNKNOWN, INPUT_NOT_READ, RULES, all_rule_infos
+from .rules import (
+    CANNOT_EVALUATE,
+    ENVIRONMENT_UNKNOWN,
+    INPUT_NOT_READ,
+    INVALID_ACKNOWLEDGEMENT,
+    RULES,
+    all_rule_infos,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,28 +41,14 @@ ExtraCheck = Callable[[Assembly], Iterable[Finding]]
 
 
 class CheckResult(Record):
-    """What one check found, and what it judged it against."""
+    """What one check found, and what it judged it against: ``rules`` are the rules
+    that ran (by id), for the formats and SARIF."""
 
-    __slots__ = ("assembly", "findings", "environments", "backups", "rules")  # noqa: RUF023 (field order)
     assembly: Assembly
     findings: tuple[Finding, ...]
     environments: dict[str, StackEnvironment]
     backups: BackupIndex
     rules: dict[str, RuleInfo]
-
-    def __init__(
-        self,
-        assembly: Assembly,
-        findings: tuple[Finding, ...],
-        environments: dict[str, StackEnvironment],
-        backups: BackupIndex,
-        rules: dict[str, RuleInfo] | None = None,
-    ) -> None:
-        set_field(self, "assembly", assembly)
-        set_field(self, "findings", findings)
-        set_field(self, "environments", environments)
-        set_field(self, "backups", backups)
-        set_field(self, "rules", all_rule_infos() if rules is None else rules)
 
     @property
     def exit_code(self) -> int:
@@ -74,15 +66,9 @@ class _Dispatch(Record):
     ``not_holding`` for one whose data lives elsewhere (a cluster member): the rules not
     limited to data holders."""
 
-    __slots__ = ("kind", "all", "not_holding")  # noqa: RUF023 (field order)
     kind: StatefulType | None
     all: _Bound
     not_holding: _Bound
-
-    def __init__(self, kind: StatefulType | None, all: _Bound, not_holding: _Bound) -> None:
-        set_field(self, "kind", kind)
-        set_field(self, "all", all)
-        set_field(self, "not_holding", not_holding)
 
 
 @cache
@@ -98,10 +84,16 @@ def _rules_by_type() -> dict[str, tuple[ResourceRule, ...]]:
     return {name: tuple(rules) for name, rules in table.items()}
 
 
-def _dispatch(resource_type: str, policy: StatefulnessPolicy) -> _Dispatch | None:
-    """The rules for ``resource_type`` in a stack held to ``policy``; ``None`` when none
-    apply."""
-    rules = [r for r in _rules_by_type().get(resource_type, ()) if r.when is None or r.when(policy)]
+def _dispatch(
+    resource_type: str, policy: StatefulnessPolicy, selected: frozenset[str]
+) -> _Dispatch | None:
+    """The rules of ``selected`` for ``resource_type`` in a stack held to ``policy``;
+    ``None`` when none apply."""
+    rules = [
+        r
+        for r in _rules_by_type().get(resource_type, ())
+        if r.info.rule_id in selected and (r.when is None or r.when(policy))
+    ]
     if not rules:
         return None
     return _Dispatch(
@@ -120,42 +112,28 @@ def check(
     today: dt.date | None = None,
     extra_checks: Sequence[ExtraCheck] = (),
     progress: Callable[[int, int], None] | None = None,
+    rules: Collection[str] | None = None,
+    policy: StatefulnessPolicy | None = None,
 ) -> CheckResult:
-    """Run every rule on ``assembly`` and apply acknowledgements.
+    """Run the rules on ``assembly`` and apply acknowledgements.
 
     ``environment`` (default: per stack, from tags, metadata or ``config``) applies to
     every stack. ``registry`` defaults to one holding ``config``'s custom environments.
     ``extra_checks`` add findings from other engines (acknowledged the same way).
-    ``progress(done, total)`` is called after each stack. Raises
-    :class:`~lattice_cdk.InputError` for a resource type CloudFormation does not have.
+    ``progress(done, total)`` is called after each stack.
+
+    ``rules`` restricts the run to these rule ids (default: every rule); what they
+    cannot evaluate is still reported (LAT2901, naming the rule), and so are invalid
+    acknowledgements (LAT2903). ``policy`` judges every stack against this policy
+    instead of its environment's (the synth-time guard passes the policy it enforces);
+    no stack is then reported for an unknown environment (LAT2902).
+
+    Raises :class:`~lattice_cdk.InputError` for a resource type CloudFormation does not
+    have, and :class:`~lattice_cdk.LatticeError` (``unknown-rule``) for a rule id in
+    ``rules`` that no rule has.
     """
-    enabled = gc.isenabled()
-    gc.disable()  # many small acyclic records; see cfn.load
-    try:
-        return _check(
-            assembly,
-            environment=environment,
-            config=config or LatticeConfig(),
-            registry=registry,
-            today=today,
-            extra_checks=extra_checks,
-            progress=progress,
-        )
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _check(
-    assembly: Assembly,
-    *,
-    environment: str | None,
-    config: LatticeConfig,
-    registry: EnvironmentRegistry | None,
-    today: dt.date | None,
-    extra_checks: Sequence[ExtraCheck],
-    progress: Callable[[int, int], None] | None,
-) -> CheckResult:
+    config = config or LatticeConfig()
+    selected = _selected_rules(rules)
     if registry is None:
         registry = EnvironmentRegistry()
         registry.register_all(config.environments)
@@ -167,7 +145,8 @@ def _check(
         registry=registry,
     )
     backups = BackupIndex.build(assembly)
-    stack_rules = [r for r in RULES if isinstance(r, StackRule)]
+    stack_rules = [r for r in RULES if isinstance(r, StackRule) and r.info.rule_id in selected]
+    report_environment = policy is None and ENVIRONMENT_UNKNOWN.rule_id in selected
     policies: dict[str, StatefulnessPolicy] = {}
     # Per environment: resource type -> its rules under that environment's policy.
     dispatches: dict[str, dict[str, _Dispatch | None]] = {}
@@ -176,14 +155,16 @@ def _check(
     total = len(assembly.stacks)
     for done, stack in enumerate(assembly.stacks, start=1):
         env = environments[stack.name]
-        policy = policies.get(env.environment.name)
-        if policy is None:
-            policy = create_statefulness_policy(environment=env.environment.name, registry=registry)
-            policies[env.environment.name] = policy
-            dispatches[env.environment.name] = {}
-        dispatch = dispatches[env.environment.name]
-        ctx = StackContext(stack=stack, policy=policy, environment=env.environment, backups=backups)
-        if not env.determined:
+        key = env.environment.name
+        stack_policy = policy or policies.get(key)
+        if stack_policy is None:
+            stack_policy = create_statefulness_policy(environment=key, registry=registry)
+            policies[key] = stack_policy
+        dispatch = dispatches.setdefault(key, {})
+        ctx = StackContext(
+            stack=stack, policy=stack_policy, environment=env.environment, backups=backups
+        )
+        if report_environment and not env.determined:
             findings.append(_environment_finding(stack, env))
         findings.extend(_unevaluated_findings(stack))
         for stack_rule in stack_rules:
@@ -195,22 +176,22 @@ def _check(
                 _check_type(rtype, stack, logical_ids[0])
                 checked_types.add(rtype)
             if rtype in dispatch:
-                rules = dispatch[rtype]
+                bound_rules = dispatch[rtype]
             else:
-                rules = dispatch[rtype] = _dispatch(rtype, policy)
-            if rules is None:
+                bound_rules = dispatch[rtype] = _dispatch(rtype, stack_policy, selected)
+            if bound_rules is None:
                 continue
-            kind = rules.kind
+            kind = bound_rules.kind
             # Whether a resource holds data: per type, or per resource for a type whose
             # cluster members keep their data in the cluster.
             member = None
             if kind is not None and kind.holds_data:
                 member = kind.cluster_member_property
-            run = rules.all if kind is None or kind.holds_data else rules.not_holding
+            run = bound_rules.all if kind is None or kind.holds_data else bound_rules.not_holding
             for logical_id in logical_ids:
                 resource = resources[logical_id]
                 if member is not None and resource.properties.get(member) is not None:
-                    bound = rules.not_holding
+                    bound = bound_rules.not_holding
                 else:
                     bound = run
                 for info, rule_check in bound:
@@ -224,12 +205,30 @@ def _check(
     acknowledged = apply_acknowledgements(
         findings, assembly, config=config.acknowledgements, today=today
     )
+    infos = all_rule_infos()
     return CheckResult(
         assembly=assembly,
         findings=tuple(acknowledged),
         environments=environments,
         backups=backups,
+        rules=infos if rules is None else {k: v for k, v in infos.items() if k in selected},
     )
+
+
+def _selected_rules(rules: Collection[str] | None) -> frozenset[str]:
+    """The rule ids to run: ``rules``, plus the engine's own (what cannot be evaluated,
+    invalid acknowledgements); every rule when ``rules`` is None."""
+    known = all_rule_infos()
+    if rules is None:
+        return frozenset(known)
+    unknown = sorted(set(rules) - set(known))
+    if unknown:
+        raise LatticeError(
+            f"no checker rule has the id(s) {', '.join(unknown)}.",
+            fix=f"choose among {', '.join(known)}.",
+            code="unknown-rule",
+        )
+    return frozenset(rules) | {CANNOT_EVALUATE.rule_id, INVALID_ACKNOWLEDGEMENT.rule_id}
 
 
 def _check_type(rtype: str, stack: Stack, logical_id: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
 from .._errors import UnknownEnvironmentError
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._model import Assembly, Stack
 
 __all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
@@ -32,26 +32,11 @@ class StackEnvironment(Record):
     the stack is then checked as ``prod`` and ``problem`` says why.
     """
 
-    __slots__ = ("stack", "environment", "source", "determined", "problem")  # noqa: RUF023 (field order)
     stack: str
     environment: ResolvedEnvironment
     source: str
-    determined: bool
-    problem: str | None
-
-    def __init__(
-        self,
-        stack: str,
-        environment: ResolvedEnvironment,
-        source: str,
-        determined: bool = True,
-        problem: str | None = None,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "environment", environment)
-        set_field(self, "source", source)
-        set_field(self, "determined", determined)
-        set_field(self, "problem", problem)
+    determined: bool = True
+    problem: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -9,11 +9,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from .._findings import Finding, Severity
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..cfn._model import Resource, Stack
 from ._engine import CheckResult
-from ._values import check_property
+from .judge import protection_state
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,26 +26,6 @@ VERDICTS = ("at risk", "unknown", "review", "acknowledged", "compliant")
 
 
 class InventoryRow(Record):
-    __slots__ = (  # noqa: RUF023 (field order)
-        "stack",
-        "environment",
-        "environment_source",
-        "logical_id",
-        "construct_path",
-        "type",
-        "deletion_policy",
-        "update_replace_policy",
-        "deletion_protection",
-        "backup",
-        "backup_plans",
-        "backup_tiers",
-        "cross_region",
-        "point_in_time_recovery",
-        "versioning",
-        "verdict",
-        "findings",
-        "acknowledgements",
-    )
     stack: str
     environment: str
     environment_source: str
@@ -64,47 +44,7 @@ class InventoryRow(Record):
     verdict: str
     findings: tuple[str, ...]
     #: ``(rule_id, reason)`` of each acknowledged finding: the opt-outs, with why.
-    acknowledgements: tuple[tuple[str, str], ...]
-
-    def __init__(
-        self,
-        stack: str,
-        environment: str,
-        environment_source: str,
-        logical_id: str,
-        construct_path: str | None,
-        type: str,
-        deletion_policy: str,
-        update_replace_policy: str,
-        deletion_protection: str,
-        backup: str,
-        backup_plans: tuple[str, ...],
-        backup_tiers: tuple[str, ...],
-        cross_region: str,
-        point_in_time_recovery: str,
-        versioning: str,
-        verdict: str,
-        findings: tuple[str, ...],
-        acknowledgements: tuple[tuple[str, str], ...] = (),
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "environment", environment)
-        set_field(self, "environment_source", environment_source)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "construct_path", construct_path)
-        set_field(self, "type", type)
-        set_field(self, "deletion_policy", deletion_policy)
-        set_field(self, "update_replace_policy", update_replace_policy)
-        set_field(self, "deletion_protection", deletion_protection)
-        set_field(self, "backup", backup)
-        set_field(self, "backup_plans", backup_plans)
-        set_field(self, "backup_tiers", backup_tiers)
-        set_field(self, "cross_region", cross_region)
-        set_field(self, "point_in_time_recovery", point_in_time_recovery)
-        set_field(self, "versioning", versioning)
-        set_field(self, "verdict", verdict)
-        set_field(self, "findings", findings)
-        set_field(self, "acknowledgements", acknowledgements)
+    acknowledgements: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,10 +71,10 @@ class InventoryRow(Record):
         }
 
 
-def _state(properties: Mapping[str, Any], check: PropertyCheck | None) -> str:
+def _state(resource: Resource, check: PropertyCheck | None) -> str:
     if check is None:
         return "n/a"
-    state = check_property(properties, check)
+    state = protection_state(resource, check)
     return "unknown" if state is None else "on" if state else "off"
 
 
@@ -216,13 +156,13 @@ def _row(
         type=resource.type,
         deletion_policy=_policy(resource.deletion_policy, kind.default_deletion_policy),
         update_replace_policy=_policy(resource.update_replace_policy, "Delete"),
-        deletion_protection=_state(resource.properties, kind.deletion_protection),
+        deletion_protection=_state(resource, kind.deletion_protection),
         backup=backup,
         backup_plans=plans,
         backup_tiers=tiers,
         cross_region=cross_region,
-        point_in_time_recovery=_state(resource.properties, kind.point_in_time_recovery),
-        versioning=_state(resource.properties, kind.versioning),
+        point_in_time_recovery=_state(resource, kind.point_in_time_recovery),
+        versioning=_state(resource, kind.versioning),
         verdict=_verdict(findings),
         findings=tuple(sorted({f.rule_id for f in findings if f.acknowledged is None})),
         acknowledgements=tuple(

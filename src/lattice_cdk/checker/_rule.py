@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .._findings import RuleInfo
-from .._records import Record, set_field
+from .._records import Record
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Resource, Stack
 
@@ -38,45 +38,19 @@ class Hit(Record):
     ``lattice check`` 3 ms at every start.
     """
 
-    __slots__ = ("message", "fix", "cannot_evaluate", "logical_id")  # noqa: RUF023 (field order)
     message: str
-    fix: str | None
-    cannot_evaluate: bool
-    logical_id: str | None
-
-    def __init__(
-        self,
-        message: str,
-        fix: str | None = None,
-        cannot_evaluate: bool = False,
-        logical_id: str | None = None,
-    ) -> None:
-        set_field(self, "message", message)
-        set_field(self, "fix", fix)
-        set_field(self, "cannot_evaluate", cannot_evaluate)
-        set_field(self, "logical_id", logical_id)
+    fix: str | None = None
+    cannot_evaluate: bool = False
+    logical_id: str | None = None
 
 
 class StackContext(Record):
     """What every rule may read about the stack being checked."""
 
-    __slots__ = ("stack", "policy", "environment", "backups")  # noqa: RUF023 (field order)
     stack: Stack
     policy: StatefulnessPolicy
     environment: ResolvedEnvironment
     backups: BackupIndex
-
-    def __init__(
-        self,
-        stack: Stack,
-        policy: StatefulnessPolicy,
-        environment: ResolvedEnvironment,
-        backups: BackupIndex,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "policy", policy)
-        set_field(self, "environment", environment)
-        set_field(self, "backups", backups)
 
 
 ResourceCheck = Callable[[Resource, StatefulType | None, StackContext], Iterable[Hit]]
@@ -95,41 +69,19 @@ class ResourceRule(Record):
     is False.
     """
 
-    __slots__ = ("info", "check", "types", "stateful", "data_holders_only", "when")  # noqa: RUF023 (field order)
     info: RuleInfo
     check: ResourceCheck
-    types: frozenset[str]
-    stateful: Callable[[StatefulType], bool] | None
-    data_holders_only: bool
-    when: Callable[[StatefulnessPolicy], bool] | None
-
-    def __init__(
-        self,
-        info: RuleInfo,
-        check: ResourceCheck,
-        types: frozenset[str] = frozenset(),
-        stateful: Callable[[StatefulType], bool] | None = None,
-        data_holders_only: bool = True,
-        when: Callable[[StatefulnessPolicy], bool] | None = None,
-    ) -> None:
-        set_field(self, "info", info)
-        set_field(self, "check", check)
-        set_field(self, "types", types)
-        set_field(self, "stateful", stateful)
-        set_field(self, "data_holders_only", data_holders_only)
-        set_field(self, "when", when)
+    types: frozenset[str] = frozenset()
+    stateful: Callable[[StatefulType], bool] | None = None
+    data_holders_only: bool = True
+    when: Callable[[StatefulnessPolicy], bool] | None = None
 
 
 class StackRule(Record):
     """A rule run once per stack (stack-level protection)."""
 
-    __slots__ = ("info", "check")  # noqa: RUF023 (field order)
     info: RuleInfo
     check: StackCheck
-
-    def __init__(self, info: RuleInfo, check: StackCheck) -> None:
-        set_field(self, "info", info)
-        set_field(self, "check", check)
 
 
 def applies_to(rule: ResourceRule, resource_type: str, knowledge: StatefulType | None) -> bool:

@@ -2,15 +2,14 @@
 
 CloudFormation values can be intrinsics (``Ref``, ``Fn::If``...) that only the service
 resolves at deploy time. Rules must report those as "cannot evaluate", never pass them,
-so every reader here returns :data:`UNKNOWN` for them.
+so every reader here returns :data:`UNKNOWN` for them. What a value means for protection
+is judged in :mod:`lattice_cdk.checker.judge`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-
-from ..cfn._knowledge import PropertyCheck
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,7 +18,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ABSENT",
     "UNKNOWN",
-    "check_property",
+    "as_bool",
+    "as_number",
     "describe",
     "get_path",
     "is_intrinsic",
@@ -79,41 +79,22 @@ def _parts(path: str) -> tuple[str, ...]:
     return tuple(path.split("."))
 
 
-def _is_on(value: Any, check: PropertyCheck) -> bool | None:
-    if value is UNKNOWN or is_intrinsic(value):
-        return None
-    if value is ABSENT:
-        value = check.default
-        if value is None:
+def as_bool(value: Any) -> bool | None:
+    """A boolean as CloudFormation reads it: ``true``/``false`` or the strings
+    ``"true"``/``"false"`` in any case; ``None`` for an intrinsic or anything else."""
+    if value is True or value is False:
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered == "true":
+            return True
+        if lowered == "false":
             return False
-    if check.min is not None:
-        number = _number(value)
-        return None if number is None else number >= check.min
-    if isinstance(check.on, bool):
-        # CloudFormation accepts "true"/"false" strings for booleans.
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return (value.lower() == "true") is check.on
-        return value is check.on
-    return bool(value == check.on)
+    return None
 
 
-def check_property(properties: Mapping[str, Any], check: PropertyCheck) -> bool | None:
-    """Whether the protection ``check`` describes is on: True, False, or None (unknown).
-
-    With a ``*`` path every item must be on (a global table's every replica).
-    """
-    value = get_path(properties, check.path)
-    if isinstance(value, list) and "*" in check.path:
-        if not value:
-            return _is_on(ABSENT, check)
-        results = [_is_on(item, check) for item in value]
-        if False in results:
-            return False
-        return None if None in results else True
-    return _is_on(value, check)
-
-
-def _number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """A number as CloudFormation reads it (``30`` or ``"30"``); ``None`` otherwise."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):

@@ -52,6 +52,8 @@ def _section(info: RuleInfo) -> str:
         "",
         f"*Severity:* {info.severity.value} · *Area:* {_AREAS.get(info.rule_id[4], '?')}",
         "",
+        f"*Why {info.severity.value}:* {info.severity_reason}",
+        "",
         info.rationale,
         "",
         f"**Fix:** {info.fix}",
@@ -80,7 +82,10 @@ def render_rules_markdown() -> str:
         "Rule ids are `LAT` + four digits: the first is the severity (1 error, 2 warning, "
         "3 info), the second the area, the last two a number. Exit codes add 2 for errors, "
         "4 for warnings, 8 for info. Which environments a rule applies in comes from the "
-        "statefulness policy (`lattice policy`).",
+        "statefulness policy (`lattice policy`). Each rule says why it has its severity: an "
+        "error is a data-loss fact or a requirement of Lattice's policy (titles starting "
+        '"Lattice policy:" are the latter), a warning may lose data or removes a safeguard, '
+        "info needs no action now.",
         "",
         "| id | severity | title |",
         "|---|---|---|",

@@ -38,8 +38,8 @@ from ..changes._schemas import replacement_info
 from ..checker._acks import apply_acknowledgements
 from ..checker._environment import StackEnvironment, resolve_environments
 from ..checker._rule import ResourceRule, applies_to
+from ..checker.judge import Strength, policy_strength
 from ..checker.rules import RULES
-from ..checker.rules._common import removal_keeps_data
 from ._guard_dsl import identifier, literal, message, property_query, protection_clause
 
 __all__ = ["TRANSLATED_RULES", "StackRules", "guard_rules"]
@@ -61,11 +61,17 @@ class StackRules(Record):
     rule_count: int
 
 
+def _keeps_data(policy: str, kind: StatefulType) -> bool:
+    # The checker's judgement of a removal policy (Snapshot keeps data only where honoured).
+    strength = policy_strength(policy, kind)
+    return strength is not None and strength > Strength.DELETE
+
+
 def _removal(attribute: str, default: Callable[[StatefulType], str]) -> _Clauses:
     def clauses(kind: StatefulType) -> list[str] | None:
-        keep = [p for p in _POLICIES if removal_keeps_data(p, kind)]
+        keep = [p for p in _POLICIES if _keeps_data(p, kind)]
         allowed = f"{attribute} in [{', '.join(literal(p) for p in keep)}]"
-        if removal_keeps_data(default(kind), kind):
+        if _keeps_data(default(kind), kind):
             return [f"{attribute} not exists or {allowed}"]
         return [f"{attribute} exists", allowed]
 

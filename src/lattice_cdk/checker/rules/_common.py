@@ -1,28 +1,27 @@
-"""Helpers the rules share: reading removal policies and naming the environment."""
+"""Helpers the rules share: wording the judgements of :mod:`..judge` and naming the
+environment. Judgements themselves live in the judge, never here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...cfn._knowledge import PropertyCheck, StatefulType
-from ...cfn._model import Resource
+from ...cfn._knowledge import PropertyCheck, stateful_types
+from ...cfn._model import Resource, Stack
 from .._rule import Hit, StackContext
-from .._values import check_property, describe, get_path
+from .._values import describe, get_path
+from ..judge import Fate, protection_state
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
-    "KEEPS_DATA",
+    "FATE_WORDS",
     "env_label",
+    "holds_stateful_data",
     "policy_name",
     "property_protection_hits",
-    "removal_keeps_data",
 ]
-
-#: Removal policies that leave the data behind (Snapshot only on types that honour it).
-KEEPS_DATA = frozenset({"Retain", "RetainExceptOnCreate"})
 
 
 def env_label(ctx: StackContext) -> str:
@@ -33,16 +32,6 @@ def env_label(ctx: StackContext) -> str:
 
 def policy_name(value: Any) -> str:
     return "not set" if value is None else str(value)
-
-
-def removal_keeps_data(value: Any, knowledge: StatefulType) -> bool | None:
-    """Whether a DeletionPolicy/UpdateReplacePolicy value keeps the data; None when it
-    is an intrinsic (``Fn::If`` on a parameter) and only deploy time knows."""
-    if value is not None and not isinstance(value, str):
-        return None  # an intrinsic (Fn::If on a parameter), or not a policy at all
-    if value in KEEPS_DATA:
-        return True
-    return value == "Snapshot" and knowledge.snapshot
 
 
 def property_protection_hits(
@@ -58,7 +47,7 @@ def property_protection_hits(
     protection, point-in-time recovery, versioning): none when it is on, "cannot
     evaluate" when the value is an intrinsic, else "off" naming the property and what
     the environment requires (``requirement``, after its label: ``requires it``)."""
-    state = check_property(resource.properties, prop)
+    state = protection_state(resource, prop)
     if state is True:
         return ()
     value = describe(get_path(resource.properties, prop.path))
@@ -79,3 +68,24 @@ def property_protection_hits(
             fix=f"Set {prop.path} to {want}{cdk_hint}.",
         ),
     )
+
+
+#: What happens to the data, worded for a message: "... and <words>".
+FATE_WORDS: dict[Fate, str] = {
+    Fate.DELETED: "CloudFormation deletes it and its data",
+    Fate.EMPTIED: "the auto-delete-objects custom resource {auto} first deletes every "
+    "object, then CloudFormation deletes the bucket",
+    Fate.FAILS_IF_NOT_EMPTY: "CloudFormation's delete fails while the bucket holds objects "
+    "(it is left behind, unmanaged) and succeeds once it is emptied",
+}
+
+
+def holds_stateful_data(stack: Stack) -> bool:
+    """Whether ``stack`` holds a resource whose data can be lost: a stateful type that
+    holds data, or a nested stack (its resources are deleted with it)."""
+    known = stateful_types()
+    for rtype in stack.resources_by_type():
+        kind = known.get(rtype)
+        if kind is not None and (kind.holds_data or rtype == "AWS::CloudFormation::Stack"):
+            return True
+    return False

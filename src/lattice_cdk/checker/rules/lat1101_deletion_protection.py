@@ -12,13 +12,17 @@ from ._common import property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1101",
-    title="Deletion protection off in prod",
+    title="Lattice policy: deletion protection off in prod",
     rationale="Deletion protection makes the service refuse to delete a database, table or "
     "user pool, whatever CloudFormation or a person asks. In production it is the last "
     "guard against a wrong stack delete or a console click.",
     fix="Turn on the type's deletion-protection property (RDS/DocumentDB/Neptune "
     "DeletionProtection, DynamoDB DeletionProtectionEnabled, Cognito DeletionProtection "
     "ACTIVE).",
+    severity_reason="An error because Lattice's prod policy requires it: without it, one console "
+    "click or wrong stack delete on a Delete-policy resource loses the data. With a "
+    "Retain policy the data survives anyway, which is why the guard is policy, not "
+    "the loss itself.",
 )
 
 

@@ -12,7 +12,7 @@ from ._common import env_label
 
 INFO = RuleInfo(
     rule_id="LAT1201",
-    title="Not covered by any backup selection",
+    title="Lattice policy: not covered by any backup selection",
     rationale="A resource AWS Backup can protect, in an environment that requires backups, "
     "must be selected by some backup plan in the same assembly: by ARN, by a reference to "
     "it, or by tag conditions (ListOfTags OR-ed, Conditions AND-ed, NotResources "
@@ -20,6 +20,9 @@ INFO = RuleInfo(
     fix="Add it to a backup selection (CDK: BackupResource.from_construct(...), or tag it "
     "to match a tag selection, e.g. lattice:backup=<environment>), or use a Lattice construct.",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources-json.html",
+    severity_reason="An error because Lattice's policy requires backups where the "
+    "environment does: nothing is lost today, but without a backup there is no recovery from a bad "
+    "write, a bad migration or a deleted resource.",
 )
 
 

@@ -13,13 +13,15 @@ from ._common import env_label
 
 INFO = RuleInfo(
     rule_id="LAT1301",
-    title="Backup retention below the environment's floor",
+    title="Lattice policy: backup retention below the environment's floor",
     rationale="A backup deleted before anyone notices the problem restores nothing. Each "
     "environment has a floor (prod 30 days, staging 7): every daily or rarer rule of a "
     "plan must keep its recovery points at least that long. Rules that run more often "
     "than daily are extra restore points and are not held to the floor.",
     fix="Raise Lifecycle.DeleteAfterDays to at least the floor (CDK: "
     "BackupPlanRule(delete_after=Duration.days(30))).",
+    severity_reason="An error because Lattice's policy sets the floor: backups deleted before a "
+    "problem is noticed restore nothing.",
 )
 
 

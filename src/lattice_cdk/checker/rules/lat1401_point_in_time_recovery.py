@@ -12,12 +12,14 @@ from ._common import property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1401",
-    title="Point-in-time recovery off",
+    title="Lattice policy: point-in-time recovery off",
     rationale="Point-in-time recovery (DynamoDB PITR, RDS automated backups) restores the "
     "data as it was at any second of the retention window: the recovery from a bad "
     "deploy, a faulty migration or an accidental bulk delete.",
     fix="DynamoDB: PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true; RDS: "
     "BackupRetentionPeriod of at least 1.",
+    severity_reason="An error because Lattice's policy requires it in prod and staging: it is the "
+    "only recovery from a bad write between two backups.",
 )
 
 

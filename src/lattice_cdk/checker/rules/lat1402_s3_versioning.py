@@ -12,11 +12,13 @@ from ._common import property_protection_hits
 
 INFO = RuleInfo(
     rule_id="LAT1402",
-    title="Versioning off where backups are required",
+    title="Lattice policy: versioning off where backups are required",
     rationale="Without versioning an overwrite or delete of an object is final, and AWS "
     "Backup cannot back up an S3 bucket at all unless versioning is on.",
     fix="Set VersioningConfiguration.Status: Enabled (CDK: versioned=True).",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html",
+    severity_reason="An error because Lattice's policy requires it: AWS Backup cannot back up an "
+    "unversioned bucket, so the backup policy cannot be met without it.",
 )
 
 

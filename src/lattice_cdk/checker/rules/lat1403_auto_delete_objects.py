@@ -14,12 +14,17 @@ from ._common import env_label
 INFO = RuleInfo(
     rule_id="LAT1403",
     title="Auto-delete-objects on a protected bucket",
-    rationale="CDK's auto_delete_objects=True adds a Lambda-backed custom resource "
-    "(Custom::S3AutoDeleteObjects) that deletes every object when the bucket leaves the "
-    "stack, even by a rename, whatever the DeletionPolicy. It is for throw-away buckets.",
+    rationale="CloudFormation cannot delete a bucket that holds objects: without help, "
+    "a stack delete fails on it and leaves the data. CDK's auto_delete_objects=True adds "
+    "a Lambda-backed custom resource (Custom::S3AutoDeleteObjects) that deletes every "
+    "object first, when the bucket leaves the stack or is replaced (a rename is enough), "
+    "so that the delete succeeds. It turns a failed delete into lost data, which is why "
+    "it is an error outside dev. Object Lock still protects locked objects.",
     fix="Remove auto_delete_objects=True (and the DESTROY removal policy that goes with "
     "it); Lattice constructs allow it only in dev.",
     source="https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.aws_s3/Bucket.html",
+    severity_reason="An error: a data-loss fact. It is the one thing that lets a stack "
+    "delete, or a replacement, remove a bucket's objects.",
 )
 
 TYPE = "Custom::S3AutoDeleteObjects"
@@ -37,8 +42,9 @@ def check(resource: Resource, knowledge: StatefulType | None, ctx: StackContext)
     return (
         Hit(
             f"bucket {target or '(unresolved)'}: custom resource {resource.logical_id} "
-            f"({TYPE}) deletes all its objects when it leaves the stack, and "
-            f"{env_label(ctx)} keeps data.",
+            f"({TYPE}) deletes every object in it before CloudFormation deletes it "
+            "(a stack delete, a removal, a replacement), where CloudFormation alone would "
+            f"fail on a non-empty bucket and leave the data; {env_label(ctx)} keeps data.",
             logical_id=target,
         ),
     )

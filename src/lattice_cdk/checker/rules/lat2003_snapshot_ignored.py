@@ -17,6 +17,8 @@ INFO = RuleInfo(
     "deleted, and the template reads as if it were safe.",
     fix="Use Retain for this type (CDK: RemovalPolicy.RETAIN).",
     source="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html",
+    severity_reason="A warning: the policy protects nothing, and the template reads as safe; "
+    "LAT1001/LAT1002 report the loss itself where the environment keeps data.",
 )
 
 

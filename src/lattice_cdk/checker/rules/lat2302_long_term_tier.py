@@ -12,11 +12,13 @@ from ._common import env_label
 
 INFO = RuleInfo(
     rule_id="LAT2302",
-    title="No weekly or monthly backup tier in prod",
+    title="Lattice policy: no weekly or monthly backup tier in prod",
     rationale="Daily backups kept 30 days cannot recover from corruption found later. "
     "Production keeps a weekly (365 days) and a monthly (2555 days) tier.",
     fix="Add a weekly and a monthly rule (CDK: BackupPlanRule.weekly(), "
     "BackupPlanRule.monthly7_year()), or use a Lattice backup plan.",
+    severity_reason="A warning: Lattice's recommended prod plan. Daily backups already exist; the "
+    "long tiers recover from corruption found late.",
 )
 
 _LONG_TERM = frozenset({"weekly", "monthly", "yearly"})

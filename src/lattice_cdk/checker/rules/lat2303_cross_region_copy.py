@@ -12,13 +12,15 @@ from ._common import env_label
 
 INFO = RuleInfo(
     rule_id="LAT2303",
-    title="No cross-region backup copy in prod",
+    title="Lattice policy: no cross-region backup copy in prod",
     rationale="Backups in the same region as the data share its fate in a regional outage "
     "or an account-wide incident. Production copies recovery points to a vault in "
     "another region.",
     fix="Add a CopyActions entry whose DestinationBackupVaultArn is a vault in another "
     "region (CDK: BackupPlanRule(copy_actions=[BackupPlanCopyActionProps(...)])).",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html",
+    severity_reason="A warning: Lattice's recommended prod plan. Backups exist in the region; the "
+    "copy covers a regional or account-wide incident.",
 )
 
 

@@ -1,4 +1,5 @@
-"""LAT2501: a prod stack has no termination protection (from the assembly manifest)."""
+"""LAT2501: a prod stack holding stateful data has no termination protection (from the
+assembly manifest)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ from collections.abc import Iterable
 
 from ..._findings import RuleInfo
 from .._rule import Hit, StackContext, StackRule
-from ._common import env_label
+from ._common import env_label, holds_stateful_data
 
 INFO = RuleInfo(
     rule_id="LAT2501",
-    title="Prod stack without termination protection",
+    title="Lattice policy: prod stack with stateful data lacks termination protection",
     rationale="Termination protection makes CloudFormation refuse a stack delete until "
     "someone turns it off on purpose. It guards every resource at once, including those "
-    "without a Retain policy.",
+    "without a Retain policy. A stack that holds no stateful resource loses no data "
+    "when deleted, so the rule does not apply to it.",
     fix="Stack(..., termination_protection=True) in CDK, or "
     "'aws cloudformation update-termination-protection --enable-termination-protection'.",
     source="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html",
+    severity_reason="A warning: Lattice policy, not a data-loss fact. Each resource's "
+    "own policy (LAT1001) decides what a delete loses; termination protection is a second "
+    "lock on the door.",
 )
 
 
@@ -26,7 +31,7 @@ def check(ctx: StackContext) -> Iterable[Hit]:
     stack = ctx.stack
     if stack.parent is not None or stack.termination_protection is None:
         return ()  # nested stacks inherit the root's; bare templates: see LAT3501
-    if stack.termination_protection:
+    if stack.termination_protection or not holds_stateful_data(stack):
         return ()
     return (
         Hit(

@@ -12,4 +12,6 @@ INFO = RuleInfo(
     "pass: each such value is reported, naming the rule that met it.",
     fix="Use literal values for protection settings, or acknowledge the finding with a "
     "reason once the deployed value has been checked.",
+    severity_reason="A warning: nothing is known to be wrong, but what cannot be "
+    "evaluated is never passed; check the deployed value, then acknowledge.",
 )

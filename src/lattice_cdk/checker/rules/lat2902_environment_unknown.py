@@ -12,4 +12,6 @@ INFO = RuleInfo(
     "configuration names it, Lattice checks the stack as prod, the strictest, and says so.",
     fix="Pass --environment, tag the stack lattice:environment=<env> (Lattice constructs "
     "do), or set environment in lattice.toml / [tool.lattice].",
+    severity_reason="A warning: the stack is still checked, as prod, the strictest; say which "
+    "environment it is to get the right rules.",
 )

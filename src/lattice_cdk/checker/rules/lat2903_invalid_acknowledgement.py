@@ -12,4 +12,6 @@ INFO = RuleInfo(
     "ignored (the finding stays) and reported.",
     fix='Write {"rule_id": "LAT1001", "reason": "why this is safe", "expires": '
     '"YYYY-MM-DD"} in the resource\'s lattice:acknowledgements metadata.',
+    severity_reason="A warning: the acknowledgement is ignored, so the finding it meant to accept "
+    "is still reported at its own severity.",
 )

@@ -13,4 +13,7 @@ INFO = RuleInfo(
     "never counted as clean: the run also sets exit bit 1 (unusable input).",
     fix="Fix the file or folder named (the message says why it was not read), or leave it "
     "out of the folder you check.",
+    severity_reason="A warning, with exit bit 1 (unusable input) set as well: nothing is "
+    "known to be wrong in what was read, but what was not read was not checked, so the run "
+    "can never pass as clean.",
 )
