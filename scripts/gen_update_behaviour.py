@@ -73,8 +73,7 @@ NO_INTERRUPTION = "no-interruption"
 UNSUPPORTED = "unsupported"
 UPDATABLE = "updatable"
 SCHEMA_CONDITION = (
-    "the registry schema marks it conditionally create-only; the User Guide does not "
-    "describe it"
+    "the registry schema marks it conditionally create-only; the User Guide does not describe it"
 )
 
 
@@ -143,12 +142,13 @@ def _guide_files(guide: Path) -> tuple[str, Iterator[str]]:
         check=True,
         capture_output=True,
     ).stdout
-    tar = tarfile.open(fileobj=io.BytesIO(archive))
-    members = sorted(
-        (m for m in tar.getmembers() if Path(m.name).name.startswith("aws-")),
-        key=lambda m: m.name,
-    )
-    return commit, (tar.extractfile(m).read().decode("utf-8") for m in members)  # type: ignore[union-attr]
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        members = sorted(
+            (m for m in tar.getmembers() if Path(m.name).name.startswith("aws-")),
+            key=lambda m: m.name,
+        )
+        texts = [tar.extractfile(m).read().decode("utf-8") for m in members]  # type: ignore[union-attr]
+    return commit, iter(texts)
 
 
 def _git_dir(path: Path) -> Path:
