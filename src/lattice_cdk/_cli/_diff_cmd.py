@@ -3,6 +3,8 @@
 lattice diff OLD NEW                     two templates, folders or cdk.out
 lattice diff --deployed STACK NEW        the deployed STACK against NEW
 lattice diff --deployed-all NEW          every top-level stack of NEW, by stack name
+lattice diff --change-set FILE [...]     change sets saved by describe-change-set
+lattice diff --change-set NAME --stack S the change set NAME of stack S, read live
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
         epilog="Exit codes: 0 safe, 1 unusable input, 2 data lost, 4 data at risk or a "
         "protection weakened, 8 info (added together).",
     )
-    parser.add_argument("paths", nargs="+", metavar="OLD NEW", help="OLD and NEW, or only NEW")
+    parser.add_argument("paths", nargs="*", metavar="OLD NEW", help="OLD and NEW, or only NEW")
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--deployed", metavar="STACK", help="compare the deployed STACK (by name) with NEW"
@@ -40,6 +42,21 @@ def add_parser(subparsers: Any) -> None:
         "--deployed-all",
         action="store_true",
         help="compare every top-level stack of NEW with its deployed version",
+    )
+    where.add_argument(
+        "--change-set",
+        action="append",
+        metavar="FILE|NAME",
+        help="judge a change set instead: the JSON of 'aws cloudformation "
+        "describe-change-set --include-property-values' (repeat for several stacks), or "
+        "with --stack the change set's name, read live",
+    )
+    parser.add_argument("--stack", help="with --change-set NAME: the stack it belongs to")
+    parser.add_argument(
+        "--lock",
+        type=Path,
+        help="with --change-set: a lattice.lock.json whose resources must not be removed "
+        "or replaced",
     )
     parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
     parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
@@ -58,6 +75,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "change_set", None):
+        return _run_change_sets(args)
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
     from ..cfn._loader import expect_input
@@ -122,6 +141,55 @@ def run(args: argparse.Namespace) -> int:
     matched = {p.new.name for p in pairs}
     added = [s.name for s in new.stacks if s.name not in matched]
     extra["stacks"] = f"{len(pairs)} compared, {len(gone)} removed, {len(added)} added"
+    text = render_findings(
+        findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
+    )
+    write_output(text, args.output)
+    return exit_code(findings)
+
+
+def _run_change_sets(args: argparse.Namespace) -> int:
+    from .._formats import exit_code, render_findings
+    from ..changes import RULES
+    from ..changes._changeset import (
+        fetch_change_set,
+        judge_change_sets,
+        read_change_set,
+    )
+
+    if args.paths:
+        raise InputError(
+            "takes no OLD/NEW paths with --change-set.",
+            location="arguments",
+            fix="lattice diff --change-set FILE [--change-set FILE ...], or "
+            "lattice diff --change-set NAME --stack STACK.",
+            code="usage",
+        )
+    if args.stack is not None:
+        if len(args.change_set) != 1:
+            raise InputError(
+                "--stack reads one change set by name.",
+                location="arguments",
+                fix="lattice diff --change-set NAME --stack STACK (once per stack).",
+                code="usage",
+            )
+        from ..changes._deployed import cloudformation_client
+
+        client = cloudformation_client(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        change_sets = [fetch_change_set(client, args.change_set[0], args.stack)]
+    else:
+        change_sets = [read_change_set(path) for path in args.change_set]
+    lock = None
+    if getattr(args, "lock", None) is not None:
+        from ..changes import read_lock
+
+        lock = read_lock(args.lock)
+    findings = judge_change_sets(change_sets, lock=lock)
+    changes = sum(len(cs.changes) for cs in change_sets)
+    extra = {"change sets": f"{len(change_sets)} ({changes} changes)"}
+    source = ", ".join(cs.source for cs in change_sets)
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )

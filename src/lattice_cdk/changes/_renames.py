@@ -101,8 +101,8 @@ def _perfect_pairs(old: _Side, new: _Side) -> list[tuple[int, int]]:
     by_id: dict[str, list[int]] = {}
     for j, leaves in enumerate(new.leaves):
         by_leaves.setdefault(leaves, []).append(j)
-        if new.ids[j] is not None:
-            by_id.setdefault(new.ids[j], []).append(j)  # type: ignore[index]
+        if (cid := new.ids[j]) is not None:
+            by_id.setdefault(cid, []).append(j)
     groups: dict[frozenset[_Leaf], list[int]] = {}
     bonus: list[tuple[int, int]] = []
     for i, leaves in enumerate(old.leaves):
@@ -149,8 +149,8 @@ def _joined(
             empty.append(j)
         for leaf in _prefix(leaves, counts):
             index.setdefault(leaf, []).append(j)
-        if new.ids[j] is not None:
-            by_id.setdefault(new.ids[j], []).append(j)  # type: ignore[index]
+        if (cid := new.ids[j]) is not None:
+            by_id.setdefault(cid, []).append(j)
     for i in rest_old:
         leaves = old.leaves[i]
         cid = old.ids[i]
