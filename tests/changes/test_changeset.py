@@ -231,7 +231,7 @@ def _write(tmp_path: Path, name: str, changes: list[dict[str, Any]], **extra: An
 def test_cli_reads_several_files(tmp_path: Path) -> None:
     a = _write(tmp_path, "a.json", [CASES[0][0]])
     b = _write(tmp_path, "b.json", [CASES[1][0]], StackName="prod-logs")
-    result = run_lattice("diff", "--change-set", str(a), "--change-set", str(b), "--format", "json")
+    result = run_lattice("diff", "--change-set", str(a), str(b), "--format", "json")
     assert result.returncode == 2 | 8, result.stderr
     rows = json.loads(result.stdout)["findings"]
     assert sorted((r["rule_id"], r["stack"]) for r in rows) == [

@@ -15,14 +15,14 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..cfn import Resource
+from ..cfn import Resource, Stack, stateful_types
 from ._schemas import construct_id, contains_intrinsic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["RENAME_THRESHOLD", "rename_candidates", "similarity"]
+__all__ = ["RENAME_THRESHOLD", "rename_candidates", "similarity", "stack_renames"]
 
 #: Two resources with at least this property similarity (0..1) are one resource whose
 #: logical id changed.
@@ -204,3 +204,18 @@ def _leaves(value: Any, prefix: str) -> Iterator[_Leaf]:
             yield from _leaves(item, f"{prefix}/{i}")
     else:
         yield prefix, json.dumps(value, sort_keys=True, default=str)
+
+
+def stack_renames(old: Stack, new: Stack) -> list[tuple[Resource, Resource]]:
+    """The stateful resources of ``old`` whose logical id changed in ``new``: each
+    removed stateful resource paired with the added resource (same type) it became."""
+    stateful = stateful_types()
+    removed = [
+        r for lid, r in old.resources.items() if r.type in stateful and lid not in new.resources
+    ]
+    if not removed:
+        return []
+    kinds = {r.type for r in removed}
+    added = [r for lid, r in new.resources.items() if r.type in kinds and lid not in old.resources]
+    by_id = {r.logical_id: r for r in removed}
+    return [(by_id[old_id], after) for old_id, after in rename_candidates(removed, added)]
