@@ -29,7 +29,15 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 # The verbs, in the order ``lattice --help`` lists them.
-COMMANDS: tuple[str, ...] = ("policy", "check", "report", "diff", "lock", "stack-policy")
+COMMANDS: tuple[str, ...] = (
+    "policy",
+    "check",
+    "report",
+    "diff",
+    "lock",
+    "stack-policy",
+    "destroy-plan",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
