@@ -55,6 +55,9 @@ def test_the_join_finds_what_a_full_comparison_finds(
     assert pairs == _brute_force(removed, added)
 
 
+# CPU time, not wall time: the test machines are shared, and this measures our work.
+
+
 def test_two_thousand_renamed_buckets_pair_in_seconds() -> None:
     def props(i: int) -> dict[str, Any]:
         return {
@@ -65,9 +68,9 @@ def test_two_thousand_renamed_buckets_pair_in_seconds() -> None:
 
     removed = [_resource(f"Bucket{i}", props(i), f"App/Old/B{i}/Resource") for i in range(2000)]
     added = [_resource(f"Moved{i}", props(i), f"App/New/B{i}/Resource") for i in range(2000)]
-    start = time.perf_counter()
+    start = time.process_time()
     pairs = dict(rename_candidates(removed, added))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert {old: new.logical_id for old, new in pairs.items()} == {
         f"Bucket{i}": f"Moved{i}" for i in range(2000)
     }
@@ -95,11 +98,11 @@ def test_two_thousand_edited_or_identical_renames_pair_in_seconds() -> None:
         _resource(f"M{i}", {"BucketName": f"d-{i}", "V": "on", "T": i % 7, "X": 1})
         for i in range(2000)
     ]
-    start = time.perf_counter()
+    start = time.process_time()
     assert len(dict(rename_candidates(removed, added))) == 2000
     # ... and 2,000 buckets with no properties at all.
     empty = [_resource(f"E{i}", {}) for i in range(2000)]
     moved = [_resource(f"F{i}", {}) for i in range(2000)]
     assert len(dict(rename_candidates(empty, moved))) == 2000
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 5.0, f"{elapsed:.1f} s"
