@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 
+from .._records import Record
 from ..cfn import Resource, Stack, stateful_types
 from ._schemas import construct_id, contains_intrinsic
 
@@ -57,22 +58,27 @@ def rename_candidates(
         yield old_id, after
 
 
-class _Side:
+class _Side(Record):
     """One side of a pairing: resources, their leaf sets and construct ids."""
 
-    __slots__ = ("ids", "leaves", "resources")
+    resources: list[Resource]
+    leaves: list[frozenset[_Leaf]]
+    ids: list[str | None]
 
-    def __init__(self, resources: list[Resource]) -> None:
-        self.resources = resources
-        self.leaves = [frozenset(_leaves(r.properties, "")) for r in resources]
-        self.ids = [construct_id(r.construct_path) for r in resources]
+
+def _side(resources: list[Resource]) -> _Side:
+    return _Side(
+        resources=resources,
+        leaves=[frozenset(_leaves(r.properties, "")) for r in resources],
+        ids=[construct_id(r.construct_path) for r in resources],
+    )
 
 
 def _pair(olds: list[Resource], news: list[Resource]) -> list[tuple[float, str, str, Resource]]:
     """Greedy best-first pairing, as if every pair were scored and sorted by (-score,
     old id, new id). Perfect pairs (score 1.0: the same leaves, or a construct id that
     agrees and a share of at least 0.75) go first; only what is left is joined."""
-    old, new = _Side(olds), _Side(news)
+    old, new = _side(olds), _side(news)
     used_old: set[int] = set()
     used_new: set[int] = set()
     out: list[tuple[float, str, str, Resource]] = []
