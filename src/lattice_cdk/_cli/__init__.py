@@ -36,6 +36,7 @@ COMMANDS: tuple[str, ...] = (
     "diff",
     "lock",
     "stack-policy",
+    "destroy-plan",
     "guard-rules",
     "org-backup-policy",
 )

@@ -3,6 +3,8 @@
 lattice diff OLD NEW                     two templates, folders or cdk.out
 lattice diff --deployed STACK NEW        the deployed STACK against NEW
 lattice diff --deployed-all NEW          every top-level stack of NEW, by stack name
+lattice diff --change-set FILE...        change sets saved by describe-change-set
+lattice diff --change-set NAME --stack S the change set NAME of stack S, read live
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ def add_parser(subparsers: Any) -> None:
         epilog="Exit codes: 0 safe, 1 unusable input, 2 data lost, 4 data at risk or a "
         "protection weakened, 8 info (added together).",
     )
-    parser.add_argument("paths", nargs="+", metavar="OLD NEW", help="OLD and NEW, or only NEW")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="OLD NEW",
+        help="OLD and NEW, or only NEW; with --change-set the change-set files, or with "
+        "--stack the change set's name",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--deployed", metavar="STACK", help="compare the deployed STACK (by name) with NEW"
@@ -41,12 +49,36 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="compare every top-level stack of NEW with its deployed version",
     )
+    where.add_argument(
+        "--change-set",
+        action="store_true",
+        help="judge change sets instead: the paths are JSON files written by 'aws "
+        "cloudformation describe-change-set --include-property-values' (one per stack), "
+        "or with --stack the change set's name, read live",
+    )
+    parser.add_argument("--stack", help="with --change-set NAME: the stack it belongs to")
+    parser.add_argument(
+        "--lock",
+        type=Path,
+        help="with --change-set: a lattice.lock.json whose resources must not be removed "
+        "or replaced",
+    )
     parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
     parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
     parser.add_argument(
         "--endpoint-url", help="CloudFormation endpoint (default: AWS_ENDPOINT_URL)"
     )
-    parser.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "sarif", "refactor"),
+        default="text",
+        help="refactor: the mapping file 'cdk refactor --override-file' takes, for the "
+        "renamed stateful resources that are pure moves",
+    )
+    parser.add_argument(
+        "--account",
+        help="with --format refactor: the account of environment-agnostic stacks",
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.add_argument(
         "--config",
@@ -58,6 +90,15 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.change_set:
+        return _run_change_sets(args)
+    if args.stack is not None or args.lock is not None:
+        raise InputError(
+            "--stack and --lock go with --change-set.",
+            location="arguments",
+            fix="lattice diff --change-set NAME --stack STACK [--lock lattice.lock.json].",
+            code="usage",
+        )
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
     from ..cfn._loader import expect_input
@@ -122,8 +163,91 @@ def run(args: argparse.Namespace) -> int:
     matched = {p.new.name for p in pairs}
     added = [s.name for s in new.stacks if s.name not in matched]
     extra["stacks"] = f"{len(pairs)} compared, {len(gone)} removed, {len(added)} added"
+    renames = any(f.rule_id == "LAT1603" for f in findings)
+    mapping = _renames(old, new, args, extra) if renames else '{\n  "mappings": []\n}\n'
+    if args.format == "refactor":
+        text = mapping
+    else:
+        text = render_findings(
+            findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
+        )
+    write_output(text, args.output)
+    return exit_code(findings)
+
+
+def _run_change_sets(args: argparse.Namespace) -> int:
+    from .._formats import exit_code, render_findings
+    from ..changes import RULES
+    from ..changes._changeset import (
+        fetch_change_set,
+        judge_change_sets,
+        read_change_set,
+    )
+
+    if args.format == "refactor":
+        raise InputError(
+            "--format refactor maps renames between two templates, not a change set.",
+            location="arguments",
+            fix="lattice diff OLD NEW --format refactor.",
+            code="usage",
+        )
+    if args.stack is not None:
+        if len(args.paths) != 1:
+            raise InputError(
+                "--stack reads one change set by name.",
+                location="arguments",
+                fix="lattice diff --change-set NAME --stack STACK (once per stack).",
+                code="usage",
+            )
+        from ..changes._deployed import cloudformation_client
+
+        client = cloudformation_client(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        change_sets = [fetch_change_set(client, args.paths[0], args.stack)]
+    else:
+        change_sets = [read_change_set(path) for path in args.paths]
+    lock = None
+    if getattr(args, "lock", None) is not None:
+        from ..changes import read_lock
+
+        lock = read_lock(args.lock)
+    findings = judge_change_sets(change_sets, lock=lock)
+    changes = sum(len(cs.changes) for cs in change_sets)
+    extra = {"change sets": f"{len(change_sets)} ({changes} changes)"}
+    source = ", ".join(cs.source for cs in change_sets)
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )
     write_output(text, args.output)
     return exit_code(findings)
+
+
+def _renames(old: Any, new: Any, args: argparse.Namespace, extra: dict[str, Any]) -> str:
+    """The refactor mapping (``--format refactor``); for the other formats, a line on
+    the renames in ``extra``: which are pure moves and which are mixed with edits."""
+    import json
+    import sys
+
+    from ..changes._refactor import assembly_moves, override_file, override_line
+
+    moves = assembly_moves(old, new)
+    mixed = [m for m in moves if not m.pure]
+    pure = len(moves) - len(mixed)
+    note = f"{pure} pure move(s) that 'cdk refactor' can apply"
+    if mixed:
+        note += "; mixed with other edits (cdk refactor accepts pure moves only): " + ", ".join(
+            f"{m.stack}.{m.old_id} -> {m.new_id}" for m in mixed
+        )
+    extra["renames"] = note
+    if args.format != "refactor":
+        return ""
+    for move in mixed:
+        print(
+            f"lattice: {move.stack}.{move.old_id} -> {move.new_id} is a rename mixed with "
+            "other edits: not in the mapping (deploy the rename alone first, or keep the old "
+            f"id: {override_line(move)})",
+            file=sys.stderr,
+        )
+    mapping = override_file(moves, account=args.account, region=args.region)
+    return json.dumps(mapping, indent=2) + "\n"

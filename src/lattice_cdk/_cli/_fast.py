@@ -101,13 +101,19 @@ VERBS: dict[str, Verb] = {
             "--profile": Option("profile"),
             "--endpoint-url": Option("endpoint_url"),
             "--format": Option(
-                "format", choices=("text", "json", "markdown", "sarif"), default="text"
+                "format", choices=("text", "json", "markdown", "sarif", "refactor"), default="text"
             ),
             "--output": _OUTPUT,
             "-o": _OUTPUT,
             "--config": Option("config", path=True),
+            # change sets (the paths are the files, or with --stack the name) and the
+            # refactor mapping's account.
+            "--change-set": Option("change_set", default=False, flag=True),
+            "--stack": Option("stack"),
+            "--lock": Option("lock", path=True),
+            "--account": Option("account"),
         },
-        exclusive=frozenset({"deployed", "deployed_all"}),
+        exclusive=frozenset({"deployed", "deployed_all", "change_set"}),
     ),
 }
 

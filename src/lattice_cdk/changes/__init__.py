@@ -15,10 +15,16 @@ talk to AWS (:func:`fetch_deployed`, :func:`cloudformation_client`,
 from __future__ import annotations
 
 from .._lazy import load_lazy
+from ._deploy_rules import DEPLOY_RULES
 from ._diff import diff_assemblies, diff_stacks
-from ._rules import RULES, RULES_BY_ID
+from ._replacement_rules import REPLACEMENT_RULES
+from ._rules import RULES as _DIFF_RULES
 from ._schemas import Comparison, ReplacementInfo, compare_values, replacement_info
 from ._stacks import StackPair, match_stacks
+
+#: Every rule of the destructive-change guard (diff, lock, replacement traps, change sets).
+RULES = _DIFF_RULES + REPLACEMENT_RULES + DEPLOY_RULES
+RULES_BY_ID = {rule.rule_id: rule for rule in RULES}
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -20,7 +20,13 @@ from ..cfn._loader import parse_template
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
 
-__all__ = ["cloudformation_client", "deployed_assembly", "fetch_deployed", "location"]
+__all__ = [
+    "cloudformation_client",
+    "deployed_assembly",
+    "fetch_deployed",
+    "location",
+    "stack_details",
+]
 
 
 def cloudformation_client(
@@ -117,3 +123,31 @@ def deployed_assembly(
         else:
             stacks.append(stack)
     return Assembly(source="cloudformation", stacks=tuple(stacks)), missing
+
+
+def stack_details(
+    client: CloudFormationClient, stack_name: str
+) -> tuple[bool | None, dict[str, str]]:
+    """A deployed stack's termination protection and its resources' physical ids (by
+    logical id), every page read."""
+    import botocore.exceptions
+
+    where = location(stack_name)
+    try:
+        stacks = client.describe_stacks(StackName=stack_name).get("Stacks") or []
+        protection = stacks[0].get("EnableTerminationProtection") if stacks else None
+        physical: dict[str, str] = {}
+        for page in client.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+            for summary in page.get("StackResourceSummaries") or []:
+                if summary.get("PhysicalResourceId"):
+                    physical[summary["LogicalResourceId"]] = summary["PhysicalResourceId"]
+    except botocore.exceptions.ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise InputError(
+            f"cannot describe the deployed stack: {error.get('Message', exc)}",
+            location=where,
+            fix="check the stack name, the region and the credentials (the calls need "
+            "cloudformation:DescribeStacks and cloudformation:ListStackResources).",
+            code="aws-error",
+        ) from None
+    return protection, physical

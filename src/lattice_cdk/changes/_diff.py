@@ -17,14 +17,15 @@ from .._findings import Finding
 from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import StatefulType
 from ..checker.judge import BackupIndex, policy_strength
+from . import _replacement_rules as RR
 from . import _rules as R
 from ._change_finding import change_finding as _finding
 from ._removed import removed as _removed
 from ._removed import renamed as _renamed
 from ._removed import stack_removed as _stack_removed
 from ._renames import rename_candidates
+from ._replacement import ReplacementJudgement, judge_replacement
 from ._schemas import (
-    Comparison,
     get_path,
     replacement_info,
     show,
@@ -214,48 +215,12 @@ def replacement_changes(
     *,
     changed_parameters: frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[str]]:
-    """The replacement-forcing property changes from ``before`` to ``after`` properties.
-
-    Returns ``(replaced, maybe)``: descriptions of create-only properties that changed,
-    and of conditional create-only properties that changed or values that cannot be
-    evaluated (an intrinsic that differs, or a ``Ref`` to a parameter that changed).
-    """
-    info = replacement_info(resource_type)
-    replaced: list[str] = []
-    maybe: list[str] = []
-    if info is None:
-        return replaced, maybe
-    for path in info.paths:
-        a = get_path(before, path)
-        b = get_path(after, path)
-        result = info.compare(path, a, b)
-        conditional = path not in info.create_only
-        name = "/".join(path)
-        if result is Comparison.SAME:
-            if changed_parameters and _refs_parameter(b, changed_parameters):
-                maybe.append(f"{name} refers to a parameter that changed ({show(b)})")
-            continue
-        change = f"{name}: {show(a)} -> {show(b)}"
-        if result is Comparison.UNKNOWN:
-            maybe.append(f"{change} (cannot be evaluated before deploy)")
-        elif conditional:
-            maybe.append(f"{change} (replaces for some values)")
-        else:
-            replaced.append(change)
-    return replaced, maybe
-
-
-def _refs_parameter(value: Any, names: frozenset[str]) -> bool:
-    if isinstance(value, Mapping):
-        ref = value.get("Ref")
-        if isinstance(ref, str) and ref in names:
-            return True
-        return any(_refs_parameter(v, names) for v in value.values())
-    if isinstance(value, list):
-        return any(_refs_parameter(v, names) for v in value)
-    if isinstance(value, str) and "${" in value:
-        return any("${" + n + "}" in value for n in names)
-    return False
+    """The replacement-forcing property changes from ``before`` to ``after`` properties,
+    as ``(replaced, maybe)`` descriptions (see :func:`._replacement.judge_replacement`,
+    which also names the traps)."""
+    judged = judge_replacement(resource_type, before, after, changed_parameters=changed_parameters)
+    replaced = list(judged.replaced) + ([judged.snapshot] if judged.snapshot else [])
+    return replaced, [*judged.maybe, *judged.parameterised]
 
 
 def _changed(
@@ -279,33 +244,17 @@ def _changed(
                 f"CloudFormation replaces it. {_replace_fate(before)}",
             )
         return
-    replaced, maybe = replacement_changes(
+    judged = judge_replacement(
         before.type, before.properties, after.properties, changed_parameters=changed_params
     )
-    if replaced:
+    if judged.replaces:
         # Even a stateless resource matters here: a stateful one that refers to it in a
-        # create-only property (a DB subnet group, a KMS key) is replaced with it.
+        # replacement-forcing property (a DB subnet group, a KMS key) is replaced with it.
         replaced_ids.add(after.logical_id)
     if info is not None:
-        if replaced:
+        if judged.any:
             flagged.add(after.logical_id)
-            yield _finding(
-                R.REPLACED,
-                new,
-                after,
-                f"{after.type} {after.logical_id} is replaced: create-only "
-                f"{_plural('property', replaced)} changed ({'; '.join(replaced)}). "
-                f"{_replace_fate(before)}",
-            )
-        elif maybe:
-            flagged.add(after.logical_id)
-            yield _finding(
-                R.MAY_REPLACE,
-                new,
-                after,
-                f"{after.type} {after.logical_id} may be replaced: "
-                f"{'; '.join(maybe)}. {_replace_fate(before)}",
-            )
+        yield from _replacement_findings(new, before, after, judged)
         if after.condition is not None and after.condition != before.condition:
             yield _finding(
                 R.MAY_BE_REMOVED,
@@ -352,12 +301,42 @@ def _references_to_replaced(
         if hits:
             resource = new.resources[logical_id]
             yield _finding(
-                R.MAY_REPLACE,
+                RR.REFERS_TO_REPLACED,
                 new,
                 resource,
                 f"{kind} {logical_id} may be replaced: {'; '.join(hits)}, which this change "
                 f"replaces, so the value changes. {_replace_fate(resource)}",
             )
+
+
+def _replacement_findings(
+    new: Stack, before: Resource, after: Resource, judged: ReplacementJudgement
+) -> Iterator[Finding]:
+    fate = _replace_fate(before)
+    head = f"{after.type} {after.logical_id}"
+    if judged.snapshot is not None:
+        yield _finding(RR.SNAPSHOT_RESTORE, new, after, f"{head}: {judged.snapshot}. {fate}")
+    if judged.replaced:
+        yield _finding(
+            R.REPLACED,
+            new,
+            after,
+            f"{head} is replaced: {_plural('property', list(judged.replaced))} whose change "
+            f"requires replacement changed ({'; '.join(judged.replaced)}). {fate}",
+        )
+        return
+    if judged.parameterised:
+        yield _finding(
+            RR.PARAMETERISED,
+            new,
+            after,
+            f"{head} may be replaced: {'; '.join(judged.parameterised)} (set at deploy "
+            f"time; a value other than the literal replaces it). {fate}",
+        )
+    if judged.maybe and judged.snapshot is None:
+        yield _finding(
+            R.MAY_REPLACE, new, after, f"{head} may be replaced: {'; '.join(judged.maybe)}. {fate}"
+        )
 
 
 def _replace_fate(before: Resource) -> str:
