@@ -318,7 +318,7 @@ def _sarif_result(
     import hashlib  # only SARIF needs it; keep the CLI's start lean
 
     fingerprint = hashlib.sha256(
-        f"{f.rule_id}|{f.stack}|{f.logical_id or ''}".encode()
+        f"{f.rule_id}|{f.stack}|{f.logical_id or ''}".encode("utf-8", "surrogatepass")
     ).hexdigest()[:32]
     result: dict[str, Any] = {
         "ruleId": f.rule_id,

@@ -30,9 +30,12 @@ MARKDOWN_LIMIT = 65_536
 # C0 controls (newline and tab too: a field is one line), DEL and C1 controls, lone
 # surrogates, and the bidirectional overrides and isolates ("trojan source").
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-# Markdown punctuation that can open a construct (emphasis, links, code, tables,
-# headings, lists, strikethrough), escaped with a backslash.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
+# Markdown punctuation that opens an inline construct anywhere (emphasis, links, code,
+# strikethrough, table cells), escaped with a backslash; ``<``, ``>`` and ``&`` become
+# HTML entities.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+# ...and what opens a block at the start of a line (headings, lists, rules, setext).
+_BLOCK_START = re.compile(r"^(\s*[0-9]*)([#+\-=.)])")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -55,6 +58,7 @@ def md_text(text: str) -> str:
     text = printable(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN.sub(r"\\\1", text)
+    text = _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
     # Renovate's trick: GitHub neither notifies "@&#8203;user" nor links "x:&#8203;//y".
     return text.replace("@", "@&#8203;").replace("://", ":&#8203;//")
 
