@@ -62,7 +62,8 @@ def test_no_raw_control_character_or_markup_reaches_the_reader(
     assert RAW_CONTROL.search(out) is None
     assert "x0a" in out  # the newline in the path is shown, not obeyed
     if verb[-1] in ("markdown", "html"):
-        assert "<img" not in out and "</details>" not in out
+        assert "<img" not in out
+        assert "</details>" not in out
         assert not any(line.startswith("### injected") for line in out.splitlines())
     if verb[-1] == "markdown":
         assert "@octocat" not in out
@@ -77,7 +78,8 @@ def test_report_markdown_newline_in_an_id_cannot_start_a_heading(tmp_path: Path)
     result = run_lattice("report", str(path), "-e", "dev", "-f", "markdown")
     assert result.returncode == 0, result.stderr
     headings = [line for line in result.stdout.splitlines() if line.startswith("#")]
-    assert headings == [headings[0]] and "protection report" in headings[0]
+    assert headings == [headings[0]]
+    assert "protection report" in headings[0]
 
 
 @pytest.mark.parametrize("verb", ["check", "report"])
