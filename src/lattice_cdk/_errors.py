@@ -37,13 +37,11 @@ class ErrorCode(StrEnum):
     EMPTY_INPUT = "empty-input"
     NOT_A_TEMPLATE = "not-a-template"
     MALFORMED_TEMPLATE = "malformed-template"
-    MALFORMED_CONFIG = "malformed-config"
     UNKNOWN_RESOURCE_TYPE = "unknown-resource-type"
     USAGE = "usage"
     IO_ERROR = "io-error"
     OUTPUT_IS_INPUT = "output-is-input"
     UNSAFE_PATH = "unsafe-path"
-    UNENCODABLE_TEXT = "unencodable-text"
     # The lock file.
     MALFORMED_LOCK = "malformed-lock"
     LOCK_EXISTS = "lock-exists"
