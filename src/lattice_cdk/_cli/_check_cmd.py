@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
         description="Check a CloudFormation template (JSON or YAML), a folder of templates "
         "or a CDK cloud assembly (cdk.out) for stateful resources that can lose data. "
         "Exit codes (added together): 0 clean, 1 unusable input, 2 errors, 4 warnings, "
-        "8 info; acknowledged findings do not count.",
+        "8 info; acknowledged findings do not count; 70 internal error (docs/limits.md).",
     )
     parser.add_argument("path", help="template file, folder, or cdk.out")
     parser.add_argument(
