@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ._errors import ErrorCode, InputError
 
-__all__ = ["exclusive", "same_file", "write_atomic"]
+__all__ = ["exclusive", "remove_leftovers", "same_file", "write_atomic"]
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -91,6 +91,23 @@ def write_atomic(
             os.unlink(temporary)
         raise
     _fsync_folder(folder)
+
+
+def remove_leftovers(path: str | Path) -> int:
+    """Delete the temporary files a killed writer of ``path`` left beside it; how many.
+
+    Call it only while holding :func:`exclusive` for ``path``: then no writer of it is
+    running, and every such file is stale.
+    """
+    target = Path(path)
+    removed = 0
+    import glob
+
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
 
 
 def _temporary(target: Path) -> tuple[int, str]:

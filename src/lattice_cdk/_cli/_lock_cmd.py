@@ -62,7 +62,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .._errors import ErrorCode, InputError
-    from .._files import exclusive
+    from .._files import exclusive, remove_leftovers
     from ..cfn import load
     from ..changes._lock import LOCK_FILE
 
@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     # Read, compare and write under one lock: a concurrent update waits, then sees
     # this one's result, so neither history entry is lost.
     with exclusive(lock_file):
+        remove_leftovers(lock_file)  # of an update killed half-way: never the lock itself
         message = _write(args, assembly, lock_file)
     write_output(printable(message), args.output, inputs=inputs)
     return EXIT_OK
