@@ -181,7 +181,8 @@ def read_lock(path: str | Path) -> Lock:
     """Read a lock file; any problem raises :class:`~lattice_cdk.InputError`."""
     where = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # A bare NaN or Infinity (older files) reads as its name: the canonical form.
+        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=str)
     except FileNotFoundError:
         raise InputError(
             "no such lock file.",
@@ -247,18 +248,21 @@ class _Reader:
         return tuple(value)
 
     def entry(self, i: int, item: dict[str, Any]) -> LockEntry:
-        where = f"resources[{i}]"
-        properties = item.get("properties") or {}
-        if not isinstance(properties, dict):
-            raise self.fail(f"{where}.properties", "is not an object")
-        return LockEntry(
-            stack=self.text(item, "stack", where),
-            logical_id=self.text(item, "logical_id", where),
-            type=self.text(item, "type", where),
-            # Older files may hold a bare NaN; the canonical form is its name.
-            properties=lock_value(properties),
-            construct_path=self.text(item, "construct_path", where, optional=True),
-        )
+        stack, logical_id, type_ = item.get("stack"), item.get("logical_id"), item.get("type")
+        properties, path = item.get("properties") or {}, item.get("construct_path")
+        if (
+            type(stack) is str
+            and type(logical_id) is str
+            and type(type_) is str
+            and type(properties) is dict
+            and (path is None or type(path) is str)
+        ):
+            return LockEntry(stack, logical_id, type_, properties, path)
+        where = f"resources[{i}]"  # say which field is wrong
+        for field in ("stack", "logical_id", "type"):
+            self.text(item, field, where)
+        self.text(item, "construct_path", where, optional=True)
+        raise self.fail(f"{where}.properties", "is not an object")
 
     def update(self, i: int, item: dict[str, Any]) -> LockUpdate:
         where = f"history[{i}]"
