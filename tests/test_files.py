@@ -141,3 +141,11 @@ def test_a_dangling_lock_link_out_of_the_repository_is_not_followed(tmp_path: Pa
     assert result.returncode == 1
     assert "[unsafe-path]" in result.stderr
     assert not (outside / "planted.json").exists()
+
+
+def test_lock_output_over_the_lock_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    _template(tmp_path / "cdk.out")
+    result = run_lattice("lock", "cdk.out", "-o", "lattice.lock.json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "[output-is-input]" in result.stderr
+    assert not (tmp_path / "lattice.lock.json").exists()

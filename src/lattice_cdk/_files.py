@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ._errors import ErrorCode, InputError
 
-__all__ = ["exclusive", "remove_leftovers", "same_file", "write_atomic"]
+__all__ = ["exclusive", "refuse_inputs", "remove_leftovers", "same_file", "write_atomic"]
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -29,7 +29,9 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return Path(a).resolve() == Path(b).resolve()
 
 
-def _target(path: Path, inputs: Iterable[str | Path], confine_to: Path | None) -> Path:
+def refuse_inputs(path: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise ``[output-is-input]`` when ``path`` is one of ``inputs`` (call it before
+    the work, when a verb writes more than one file)."""
     for source in inputs:
         if same_file(path, source):
             raise InputError(
@@ -38,6 +40,10 @@ def _target(path: Path, inputs: Iterable[str | Path], confine_to: Path | None) -
                 fix="write the output to another file.",
                 code=ErrorCode.OUTPUT_IS_INPUT,
             )
+
+
+def _target(path: Path, inputs: Iterable[str | Path], confine_to: Path | None) -> Path:
+    refuse_inputs(path, inputs)
     if not path.is_symlink():
         return path
     resolved = path.resolve()

@@ -62,7 +62,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .._errors import ErrorCode, InputError
-    from .._files import exclusive, remove_leftovers
+    from .._files import exclusive, refuse_inputs, remove_leftovers
     from ..cfn import load
     from ..changes._lock import LOCK_FILE
 
@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         )
     assembly = load(args.path)
     inputs = read_paths(args.path, args.config, lock_file, assembly=assembly)
+    if args.output not in (None, "-"):
+        refuse_inputs(args.output, inputs)  # before the lock is written, not after
     if args.verify:
         return _verify(args, assembly, lock_file, inputs)
     # Read, compare and write under one lock: a concurrent update waits, then sees
