@@ -183,5 +183,5 @@ def _read(path: Path) -> Mapping[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise InputError("no such file.", location=str(path)) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read TOML ({exc}).", location=str(path)) from None

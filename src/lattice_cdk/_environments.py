@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from ._errors import UnknownEnvironmentError
-from ._records import Record, set_field
+from ._records import Record
 
 __all__ = [
     "BUILTIN_ALIASES",
@@ -56,13 +56,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 class ResolvedEnvironment(Record):
     """An environment name resolved to its canonical spelling and tier."""
 
-    __slots__ = ("name", "tier")
     name: str
     tier: Tier
-
-    def __init__(self, name: str, tier: Tier) -> None:
-        set_field(self, "name", name)
-        set_field(self, "tier", tier)
 
 
 class EnvironmentRegistry:

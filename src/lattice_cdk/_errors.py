@@ -10,16 +10,68 @@ Every error Lattice raises derives from :class:`LatticeError`, carries a stable
 
 Construct-time errors raise in the constructor; findings that can only be judged at
 synth time are reported through CDK validation, not raised.
+
+Every ``code`` is a member of :class:`ErrorCode`, documented in ``docs/limits.md``
+(a test holds the source, the enum and the page to the same list).
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 __all__ = [
+    "ErrorCode",
     "InputError",
     "LatticeError",
     "StatefulnessError",
     "UnknownEnvironmentError",
 ]
+
+
+class ErrorCode(StrEnum):
+    """The stable codes of Lattice's errors (``[code] message``); scripts may match them."""
+
+    # Bad input: a file or argument that cannot be used.
+    UNUSABLE_INPUT = "unusable-input"
+    MISSING_INPUT = "missing-input"
+    EMPTY_INPUT = "empty-input"
+    NOT_A_TEMPLATE = "not-a-template"
+    MALFORMED_TEMPLATE = "malformed-template"
+    UNKNOWN_RESOURCE_TYPE = "unknown-resource-type"
+    USAGE = "usage"
+    IO_ERROR = "io-error"
+    OUTPUT_IS_INPUT = "output-is-input"
+    UNSAFE_PATH = "unsafe-path"
+    # The lock file.
+    MALFORMED_LOCK = "malformed-lock"
+    LOCK_EXISTS = "lock-exists"
+    LOCK_REASON = "lock-reason"
+    UNLOCKABLE_VALUE = "unlockable-value"
+    # Deployed stacks (lattice diff --deployed).
+    AWS_CONFIG = "aws-config"
+    AWS_ERROR = "aws-error"
+    NOT_DEPLOYED = "not-deployed"
+    # Environments and the policy.
+    UNKNOWN_ENVIRONMENT = "unknown-environment"
+    MISSING_ENVIRONMENT = "missing-environment"
+    ENVIRONMENT_MISMATCH = "environment-mismatch"
+    ENVIRONMENT_ALREADY_DEFINED = "environment-already-defined"
+    INVALID_ENVIRONMENT_NAME = "invalid-environment-name"
+    INVALID_ENVIRONMENT_TIER = "invalid-environment-tier"
+    INVALID_VALUE = "invalid-value"
+    INVALID_RETENTION = "invalid-retention"
+    RETENTION_BELOW_FLOOR = "retention-below-floor"
+    CONTRADICTORY_OVERRIDES = "contradictory-overrides"
+    # Configurations that would put data at risk.
+    UNSAFE_CONFIGURATION = "unsafe-configuration"
+    AUTO_DELETE_NOT_ALLOWED = "auto-delete-not-allowed"
+    DESTROY_NOT_ALLOWED = "destroy-not-allowed"
+    BACKUPS_REQUIRED = "backups-required"
+    PROTECTION_REQUIRED = "protection-required"
+    VERSIONING_REQUIRED = "versioning-required"
+    # Not the user's: a bug in Lattice (exit code 70).
+    INTERNAL_ERROR = "internal-error"
+    LATTICE_ERROR = "lattice-error"
 
 
 class LatticeError(Exception):
@@ -29,7 +81,7 @@ class LatticeError(Exception):
     do instead.
     """
 
-    code: str = "lattice-error"
+    code: str = ErrorCode.LATTICE_ERROR
 
     def __init__(self, message: str, *, code: str | None = None, fix: str | None = None) -> None:
         if code is not None:
@@ -49,7 +101,7 @@ class StatefulnessError(LatticeError, ValueError):
     would have been accepted.
     """
 
-    code = "unsafe-configuration"
+    code = ErrorCode.UNSAFE_CONFIGURATION
 
     def __init__(
         self,
@@ -74,7 +126,7 @@ class UnknownEnvironmentError(StatefulnessError):
     production app would destroy its data.
     """
 
-    code = "unknown-environment"
+    code = ErrorCode.UNKNOWN_ENVIRONMENT
 
 
 class InputError(LatticeError):
@@ -83,7 +135,7 @@ class InputError(LatticeError):
     ``location`` names the file (and, where known, the place in it).
     """
 
-    code = "unusable-input"
+    code = ErrorCode.UNUSABLE_INPUT
 
     def __init__(
         self, message: str, *, location: str, fix: str | None = None, code: str | None = None

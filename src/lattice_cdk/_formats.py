@@ -4,6 +4,10 @@ Generic over :class:`~lattice_cdk._findings.Finding` and
 :class:`~lattice_cdk._findings.RuleInfo`: ``lattice check``, ``lattice diff`` and the
 lock all render through :func:`render_findings`, and compute their exit code with
 :func:`exit_code`. Acknowledged findings are shown (an audit trail) but never counted.
+
+Text and Markdown show what a template says as data (:mod:`lattice_cdk._text`): no
+control character reaches the terminal, no markup reaches the pull request. JSON and
+SARIF escape it as JSON does.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ._findings import Finding, RuleInfo, Severity, severity_of
+from ._text import cap_markdown, md_code, md_text, printable
 from ._version import __version__
 
 TYPE_CHECKING = False
@@ -126,7 +131,7 @@ def _extra_lines(extra: Mapping[str, Any] | None) -> list[str]:
     lines = []
     for key, value in (extra or {}).items():
         if isinstance(value, str):
-            lines.append(f"{key}: {value}")
+            lines.append(f"{key}: {printable(value)}")
     return lines
 
 
@@ -142,19 +147,19 @@ def _text(
 ) -> str:
     lines = []
     if source:
-        lines.append(f"lattice {command}: {source}")
+        lines.append(f"lattice {command}: {printable(source)}")
     lines.extend(_extra_lines(extra))
     if lines:
         lines.append("")
     for f in findings:
-        what = f"{f.rule_id} {f.severity.value:<7} {_where(f)}"
+        what = f"{f.rule_id} {f.severity.value:<7} {printable(_where(f))}"
         if f.logical_id and f.construct_path:
-            what += f" ({f.logical_id})"
+            what += f" ({printable(f.logical_id)})"
         lines.append(what)
-        lines.append(f"    {f.message}")
-        lines.append(f"    fix: {f.fix}")
+        lines.append(f"    {printable(f.message)}")
+        lines.append(f"    fix: {printable(f.fix)}")
         if f.acknowledged is not None:
-            lines.append(f"    acknowledged: {f.acknowledged}")
+            lines.append(f"    acknowledged: {printable(f.acknowledged)}")
     if findings:
         lines.append("")
     lines.append(_summary_line(count_findings(findings)) if findings else "No findings.")
@@ -185,10 +190,6 @@ def _json(
 # -- Markdown (a pull-request comment) --------------------------------------------------
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _markdown(
     findings: Sequence[Finding],
     *,
@@ -203,8 +204,12 @@ def _markdown(
         badge = "⚠️"
     else:
         badge = "✅"
-    lines = [f"### {badge} Lattice {command}" + (f": `{source}`" if source else ""), ""]
-    extra_lines = [f"- {line}" for line in _extra_lines(extra)]
+    lines = [f"### {badge} Lattice {command}" + (f": {md_code(source)}" if source else ""), ""]
+    extra_lines = [
+        f"- {md_text(key)}: {md_text(value)}"
+        for key, value in (extra or {}).items()
+        if isinstance(value, str)
+    ]
     if extra_lines:
         lines += [*extra_lines, ""]
     lines.append(f"**{_summary_line(counts)}**")
@@ -215,15 +220,14 @@ def _markdown(
         lines += ["| rule | severity | resource | problem | fix |", "|---|---|---|---|---|"]
         for f in active[:MARKDOWN_MAX_ROWS]:
             lines.append(
-                f"| `{f.rule_id}` | {f.severity.value} | `{_md_cell(_where(f))}` "
-                f"| {_md_cell(f.message)} | {_md_cell(f.fix)} |"
+                f"| `{f.rule_id}` | {f.severity.value} | {md_code(_where(f))} "
+                f"| {md_text(f.message)} | {md_text(f.fix)} |"
             )
         lines.append("")
         if len(active) > MARKDOWN_MAX_ROWS:
-            # A pull-request comment holds 65,536 characters; the rest is in JSON/SARIF.
             lines += [
                 f"...and {len(active) - MARKDOWN_MAX_ROWS} more (errors first); run "
-                "`lattice check --format json` for all.",
+                f"`lattice {command} --format json` for all.",
                 "",
             ]
     if acked:
@@ -235,10 +239,14 @@ def _markdown(
         ]
         for f in acked:
             lines.append(
-                f"| `{f.rule_id}` | `{_md_cell(_where(f))}` | {_md_cell(f.acknowledged or '')} |"
+                f"| `{f.rule_id}` | {md_code(_where(f))} | {md_text(f.acknowledged or '')} |"
             )
         lines += ["", "</details>", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    # A pull-request comment holds 65,536 characters; the rest is in JSON/SARIF.
+    return cap_markdown(
+        "\n".join(lines).rstrip() + "\n",
+        more=f"Run `lattice {command} --format json` for every finding.",
+    )
 
 
 # -- SARIF 2.1.0 ------------------------------------------------------------------------
@@ -315,7 +323,7 @@ def _sarif_result(
     import hashlib  # only SARIF needs it; keep the CLI's start lean
 
     fingerprint = hashlib.sha256(
-        f"{f.rule_id}|{f.stack}|{f.logical_id or ''}".encode()
+        f"{f.rule_id}|{f.stack}|{f.logical_id or ''}".encode("utf-8", "surrogatepass")
     ).hexdigest()[:32]
     result: dict[str, Any] = {
         "ruleId": f.rule_id,

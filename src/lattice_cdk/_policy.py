@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from ._environments import EnvironmentRegistry, Tier, default_registry
 from ._errors import StatefulnessError
-from ._records import Record, set_field
+from ._records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,33 +62,6 @@ class StatefulnessPolicy(Record):
     creation and cannot be changed afterwards.
     """
 
-    __slots__ = (  # noqa: RUF023 (field order)
-        "environment",
-        "tier",
-        "protection_level",
-        "removal_policy",
-        "snapshot_removal_policy",
-        "force_retain",
-        "deletion_protection",
-        "termination_protection",
-        "versioning",
-        "point_in_time_recovery",
-        "enable_backups",
-        "backup_retention_days",
-        "min_backup_retention_days",
-        "weekly_backups",
-        "weekly_retention_days",
-        "monthly_backups",
-        "monthly_retention_days",
-        "monthly_cold_storage_after_days",
-        "continuous_backup",
-        "continuous_backup_retention_days",
-        "cross_region_copy",
-        "vault_lock",
-        "vault_deny_delete",
-        "compliance_reporting",
-        "allow_auto_delete_objects",
-    )
     #: Canonical environment name (``prod``, ``staging``, ``dev`` or a registered name).
     environment: str
     #: The built-in tier the environment is protected as.
@@ -136,61 +109,6 @@ class StatefulnessPolicy(Record):
     compliance_reporting: bool
     #: Whether a bucket may empty itself on delete (``auto_delete_objects``).
     allow_auto_delete_objects: bool
-
-    def __init__(
-        self,
-        *,
-        environment: str,
-        tier: Tier,
-        protection_level: ProtectionLevel,
-        removal_policy: Removal,
-        snapshot_removal_policy: Removal,
-        force_retain: bool,
-        deletion_protection: bool,
-        termination_protection: bool,
-        versioning: bool,
-        point_in_time_recovery: bool,
-        enable_backups: bool,
-        backup_retention_days: int,
-        min_backup_retention_days: int,
-        weekly_backups: bool,
-        weekly_retention_days: int,
-        monthly_backups: bool,
-        monthly_retention_days: int,
-        monthly_cold_storage_after_days: int,
-        continuous_backup: bool,
-        continuous_backup_retention_days: int,
-        cross_region_copy: bool,
-        vault_lock: bool,
-        vault_deny_delete: bool,
-        compliance_reporting: bool,
-        allow_auto_delete_objects: bool,
-    ) -> None:
-        set_field(self, "environment", environment)
-        set_field(self, "tier", tier)
-        set_field(self, "protection_level", protection_level)
-        set_field(self, "removal_policy", removal_policy)
-        set_field(self, "snapshot_removal_policy", snapshot_removal_policy)
-        set_field(self, "force_retain", force_retain)
-        set_field(self, "deletion_protection", deletion_protection)
-        set_field(self, "termination_protection", termination_protection)
-        set_field(self, "versioning", versioning)
-        set_field(self, "point_in_time_recovery", point_in_time_recovery)
-        set_field(self, "enable_backups", enable_backups)
-        set_field(self, "backup_retention_days", backup_retention_days)
-        set_field(self, "min_backup_retention_days", min_backup_retention_days)
-        set_field(self, "weekly_backups", weekly_backups)
-        set_field(self, "weekly_retention_days", weekly_retention_days)
-        set_field(self, "monthly_backups", monthly_backups)
-        set_field(self, "monthly_retention_days", monthly_retention_days)
-        set_field(self, "monthly_cold_storage_after_days", monthly_cold_storage_after_days)
-        set_field(self, "continuous_backup", continuous_backup)
-        set_field(self, "continuous_backup_retention_days", continuous_backup_retention_days)
-        set_field(self, "cross_region_copy", cross_region_copy)
-        set_field(self, "vault_lock", vault_lock)
-        set_field(self, "vault_deny_delete", vault_deny_delete)
-        set_field(self, "compliance_reporting", compliance_reporting)
-        set_field(self, "allow_auto_delete_objects", allow_auto_delete_objects)
 
     # -- named factories -------------------------------------------------------------
 

@@ -179,14 +179,18 @@ def test_cli_lock_workflow(tmp_path: Path) -> None:
     assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0
 
 
+# Any text, lone surrogates and control characters included; any float, NaN included.
+ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=20)
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.text(max_size=20)
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    ANY_TEXT,
 )
 JSON = st.recursive(
     JSON_SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(ANY_TEXT, inner, max_size=3),
     max_leaves=8,
 )
 
@@ -218,6 +222,8 @@ def test_any_locked_values_round_trip_and_match_their_template(
     lock = build_lock(assembly)
     path = tmp_path / "lattice.lock.json"
     write_lock(lock, path)
+    text = path.read_text(encoding="utf-8")  # valid UTF-8, whatever the values
+    assert "NaN" not in text.replace('"NaN"', "")  # never a bare NaN
     assert read_lock(path) == lock
     assert lock_findings(assembly, read_lock(path)) == []
 
@@ -232,3 +238,154 @@ def test_the_lock_runs_inside_the_checker_engine(tmp_path: Path) -> None:
     assert [(f.rule_id, f.logical_id) for f in result.findings if f.rule_id[4] == "7"] == [
         ("LAT1701", "Table")
     ]
+
+
+# -- values from YAML, hostile ids, malformed files, stack identities ------------------
+
+
+YAML_APP = """\
+Resources:
+  Dated:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: 2001-12-14t21:59:43.10-05:00
+  Day:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: 2002-12-14
+  Binary:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !!binary aGVsbG8gd29ybGQ=
+  Sets:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !!set {alpha, beta, gamma, delta, epsilon, zeta, eta, theta}
+  NotANumber:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: .nan
+"""
+
+
+def test_yaml_timestamps_sets_binary_and_nan_lock_and_verify_clean(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "App.template.yaml").write_text(YAML_APP, encoding="utf-8")
+    lock = tmp_path / "lattice.lock.json"
+    assert run_lattice("lock", str(app), "--lock-file", str(lock)).returncode == 0
+    text = lock.read_text(encoding="utf-8")
+    props = {e["logical_id"]: e["properties"] for e in json.loads(text)["resources"]}
+    assert props["Dated"] == {"BucketName": "2001-12-14T21:59:43.100000-05:00"}
+    assert props["Day"] == {"BucketName": "2002-12-14"}
+    assert props["Binary"] == {"BucketName": "aGVsbG8gd29ybGQ="}
+    assert props["Sets"]["TableName"] == sorted(props["Sets"]["TableName"])
+    assert props["NotANumber"] == {"BucketName": "NaN"}
+    # A set's order is random per process: verify in several fresh processes.
+    for _ in range(3):
+        verify = run_lattice("lock", str(app), "--verify", "--lock-file", str(lock))
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_lone_surrogate_id_locks_and_reads_back(tmp_path: Path) -> None:
+    hostile = {"Resources": {"B\ud800\x1b[2J": {"Type": "AWS::S3::Bucket"}}}
+    app = _write(tmp_path / "app", hostile)
+    lock = tmp_path / "lattice.lock.json"
+    created = run_lattice("lock", str(app), "--lock-file", str(lock))
+    assert created.returncode == 0, created.stderr
+    raw = lock.read_bytes()
+    raw.decode("utf-8")
+    assert b"\x1b" not in raw
+    assert b"\\ud800" in raw
+    assert read_lock(lock).entries[0].logical_id == "B\ud800\x1b[2J"
+    assert run_lattice("lock", str(app), "--verify", "--lock-file", str(lock)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("properties", ["not", "an", "object"], "resources[0].properties"),
+        ("stack", 5, "resources[0].stack"),
+        ("logical_id", None, "resources[0].logical_id"),
+        ("construct_path", {"a": 1}, "resources[0].construct_path"),
+    ],
+)
+def test_malformed_lock_fields_are_unusable_input(
+    tmp_path: Path, field: str, value: Any, where: str
+) -> None:
+    app = _write(tmp_path / "app", TEMPLATE)
+    lock = tmp_path / "lattice.lock.json"
+    assert run_lattice("lock", str(app), "--lock-file", str(lock)).returncode == 0
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    data["resources"][0][field] = value
+    lock.write_text(json.dumps(data), encoding="utf-8")
+    for args in (("--verify",), ("--update", "--reason", "a long enough reason")):
+        result = run_lattice("lock", str(app), *args, "--lock-file", str(lock))
+        assert result.returncode == 1
+        assert result.stderr.startswith("lattice: error: [malformed-lock]")
+        assert where in result.stderr
+
+
+@pytest.mark.parametrize(
+    "history",
+    [5, [5], [{"at": "x", "by": "y"}], [{"at": "x", "by": "y", "reason": "z", "added": "a"}]],
+)
+def test_malformed_history_is_unusable_input(tmp_path: Path, history: Any) -> None:
+    path = tmp_path / "lattice.lock.json"
+    path.write_text(json.dumps({"lattice_lock": 1, "history": history}), encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[malformed-lock\].*history"):
+        read_lock(path)
+
+
+def _deployed(folder: Path, regions: dict[str, str]) -> Path:
+    """A cloud assembly whose stacks (artifact id: template) are deployed in
+    ``regions`` (artifact id: region), all named App."""
+    folder.mkdir(parents=True, exist_ok=True)
+    artifacts = {}
+    for artifact, region in regions.items():
+        (folder / f"{artifact}.template.json").write_text(json.dumps(TEMPLATE))
+        artifacts[artifact] = {
+            "type": "aws:cloudformation:stack",
+            "environment": f"aws://123456789012/{region}",
+            "properties": {"templateFile": f"{artifact}.template.json", "stackName": "App"},
+        }
+    (folder / "manifest.json").write_text(json.dumps({"version": "48.0.0", "artifacts": artifacts}))
+    return folder
+
+
+def test_stacks_of_one_name_in_two_regions_are_locked_apart(tmp_path: Path) -> None:
+    app = _deployed(tmp_path / "cdk.out", {"AppEast": "us-east-1", "AppWest": "us-west-2"})
+    lock = build_lock(load(app))
+    assert {e.stack for e in lock.entries} == {
+        "123456789012/us-east-1/App",
+        "123456789012/us-west-2/App",
+    }
+    assert len(lock.entries) == 4
+    west_only = load(_deployed(tmp_path / "west", {"AppWest": "us-west-2"}))
+    removed = lock_findings(west_only, lock, report_unlocked=False)
+    assert sorted((f.rule_id, f.logical_id) for f in removed) == [
+        ("LAT1701", "DataBucketE3889A50"),
+        ("LAT1701", "Table"),
+    ]
+
+
+def test_a_lock_keyed_by_stack_name_still_matches_and_is_rekeyed(tmp_path: Path) -> None:
+    app = _deployed(tmp_path / "cdk.out", {"App": "eu-west-1"})
+    lock = tmp_path / "lattice.lock.json"
+    old = build_lock(load(_write(tmp_path / "plain", TEMPLATE)))  # keyed "App"
+    assert {e.stack for e in old.entries} == {"App"}
+    write_lock(old, lock)
+    verify = run_lattice("lock", str(app), "--verify", "--lock-file", str(lock))
+    assert verify.returncode == 0, verify.stdout
+    same = run_lattice("lock", str(app), "--lock-file", str(lock))
+    assert "up to date" in same.stdout
+    _deployed(tmp_path / "cdk.out", {"App": "eu-west-1"})
+    template = _changed(lambda r: r.pop("Table"))
+    (app / "App.template.json").write_text(json.dumps(template))
+    updated = run_lattice(
+        "lock", str(app), "--update", "--reason", "drop the table, JIRA-7", "--lock-file", str(lock)
+    )
+    assert updated.returncode == 0, updated.stderr
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    assert [e["stack"] for e in data["resources"]] == ["123456789012/eu-west-1/App"]
+    assert data["history"][-1]["removed"] == ["123456789012/eu-west-1/App/Table"]

@@ -3,8 +3,12 @@
 Exit codes (bit flags, like cfn-lint's, so CI can choose what fails):
 
     0   nothing to report
-    1   unusable input or arguments (the message says what and where)
+    1   unusable input or arguments (one line: ``[code] message Fix: ...``)
     2   error findings      4   warning findings      8   info findings
+    70  internal error: a bug in Lattice (rerun with LATTICE_DEBUG=1, and report it)
+    130 interrupted
+
+Every code is in ``docs/limits.md``.
 
 Each verb lives in its own module with ``add_parser(subparsers)`` and ``run(args)``;
 modules import anything heavy inside ``run`` so ``lattice --version`` stays fast. The
@@ -18,8 +22,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._errors import InputError, LatticeError
-from ._common import EXIT_USAGE
+from .._errors import ErrorCode, InputError, LatticeError
+from .._text import printable
+from ._common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,13 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
         """
 
         def error(self, message: str) -> NoReturn:
-            self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+            self.exit(
+                EXIT_USAGE,
+                f"lattice: error: [{ErrorCode.USAGE}] {printable(message)}. "
+                f"Fix: see '{self.prog} --help'.\n",
+            )
 
     parser = _Parser(
         prog="lattice",
         description="Keep stateful AWS infrastructure from losing data.",
         epilog="Exit codes: 0 clean, 1 unusable input, 2 errors, 4 warnings, 8 info "
-        "(added together).",
+        "(added together); 70 internal error (a bug: please report it).",
     )
     parser.add_argument("--version", action="version", version=f"lattice {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -90,11 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except LatticeError as exc:
-        print(f"lattice: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("lattice: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``lattice report | head``): not our error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -102,27 +111,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the CLI never shows a traceback unless asked
         if os.environ.get("LATTICE_DEBUG"):
             raise
-        if isinstance(exc, OSError) and exc.filename is not None:
-            # A path the system refused (``--output`` into a missing folder, a file
-            # without read permission): the user's to fix, said as any input error.
-            problem = InputError(
-                f"cannot be read or written: {exc.strerror or exc}.",
-                location=str(exc.filename),
-                fix="check that the path and its folder exist and that you may use them.",
-                code="io-error",
-            )
-            print(f"lattice: error: {problem}", file=sys.stderr)
+        problem = _outside_error(exc)
+        if problem is not None:
+            _error(str(problem))
             return EXIT_USAGE
-        print(
-            f"lattice: internal error: {type(exc).__name__}: {exc} "
-            "(set LATTICE_DEBUG=1 for the traceback, and please report it)",
-            file=sys.stderr,
+        _error(
+            f"[{ErrorCode.INTERNAL_ERROR}] {type(exc).__name__}: {exc}. This is a bug in "
+            "Lattice, not in your input. Fix: rerun with LATTICE_DEBUG=1 for the traceback "
+            "and report it.",
+            internal=True,
         )
-        return EXIT_USAGE
+        return EXIT_INTERNAL
     finally:
         if enabled:
             gc.enable()
     return code
+
+
+def _error(text: str, *, internal: bool = False) -> None:
+    """One line on standard error, with nothing from the input able to act on the
+    terminal."""
+    line = f"lattice: {'internal error' if internal else 'error'}: {printable(text)}\n"
+    stream = getattr(sys.stderr, "buffer", None)
+    if stream is None:
+        sys.stderr.write(line)
+        return
+    sys.stderr.flush()
+    stream.write(line.encode("utf-8", "backslashreplace"))
+    stream.flush()
+
+
+def _outside_error(exc: Exception) -> InputError | None:
+    """The error as the user's to fix, when it is: a path the system refused, or
+    settings the AWS SDK rejected (a malformed ``--region`` or ``--endpoint-url``)."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        # ``--output`` into a missing folder, a file without read permission.
+        return InputError(
+            f"cannot be read or written: {exc.strerror or exc}.",
+            location=str(exc.filename),
+            fix="check that the path and its folder exist and that you may use them.",
+            code=ErrorCode.IO_ERROR,
+        )
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    origin = trace.tb_frame.f_code.co_filename if trace is not None else ""
+    if f"{os.sep}botocore{os.sep}" in origin or f"{os.sep}boto3{os.sep}" in origin:
+        return InputError(
+            f"the AWS SDK refused the settings: {exc}.",
+            location="AWS settings",
+            fix="check --region, --profile, --endpoint-url and the AWS configuration.",
+            code=ErrorCode.AWS_CONFIG,
+        )
+    return None
 
 
 def run() -> NoReturn:

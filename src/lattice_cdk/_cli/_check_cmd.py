@@ -6,16 +6,17 @@ import os
 import sys
 from collections import Counter
 
-from ._common import write_output
+from ._common import read_paths, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
     from typing import Any
 
     from ..checker import CheckResult
 
-__all__ = ["add_parser", "check_extra", "run", "run_check"]
+__all__ = ["add_parser", "check_extra", "run", "run_check", "run_inputs"]
 
 _FORMATS = ("text", "json", "sarif", "markdown")
 
@@ -29,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
         description="Check a CloudFormation template (JSON or YAML), a folder of templates "
         "or a CDK cloud assembly (cdk.out) for stateful resources that can lose data. "
         "Exit codes (added together): 0 clean, 1 unusable input, 2 errors, 4 warnings, "
-        "8 info; acknowledged findings do not count.",
+        "8 info; acknowledged findings do not count; 70 internal error (docs/limits.md).",
     )
     parser.add_argument("path", help="template file, folder, or cdk.out")
     parser.add_argument(
@@ -98,8 +99,13 @@ def run(args: argparse.Namespace) -> int:
         source=result.assembly.source,
         extra=check_extra(result, args.format),
     )
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=run_inputs(args, result))
     return exit_code(result.findings)
+
+
+def run_inputs(args: argparse.Namespace, result: CheckResult) -> list[str | Path]:
+    """Every file ``check`` and ``report`` read (an output may not overwrite one)."""
+    return read_paths(args.path, args.config, getattr(args, "lock", None), assembly=result.assembly)
 
 
 def environment_summary(result: CheckResult) -> str:

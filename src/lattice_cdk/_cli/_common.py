@@ -1,49 +1,82 @@
-"""Small helpers shared by the verbs: exit codes, tables, writing output."""
+"""Small helpers shared by the verbs: exit codes, writing output."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable
+
+from .._text import render_table
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..cfn import Assembly
 
 __all__ = [
     "EXIT_ERROR",
     "EXIT_INFO",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_WARNING",
+    "read_paths",
     "render_table",
     "write_output",
 ]
 
 EXIT_OK = 0
+#: Unusable input or arguments: the one-line ``[code] message`` says what and the fix.
 EXIT_USAGE = 1
 EXIT_ERROR = 2
 EXIT_WARNING = 4
 EXIT_INFO = 8
+#: A bug in Lattice, not in the input (``EX_SOFTWARE`` of BSD's sysexits).
+EXIT_INTERNAL = 70
+#: Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain aligned table with a rule under the header (no colour, pipe-safe)."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
+def write_output(text: str, output: str | None, *, inputs: Iterable[str | Path] = ()) -> None:
+    """Write ``text`` to ``output`` (a path, written atomically) or to standard output.
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(cells, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path) or to standard output."""
+    ``inputs`` are the files the run read; an ``output`` that is one of them is refused
+    (``[output-is-input]``). A path that cannot be written is ``[io-error]``.
+    """
     if not text.endswith("\n"):
         text += "\n"
+    # The renderers escape what they show; this only keeps a stray lone surrogate from
+    # ending the run half-way through its output.
+    data = text.encode("utf-8", "backslashreplace")
     if output is None or output == "-":
-        sys.stdout.write(text)
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # replaced by a text-only stream (a test's capture)
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
         return
-    from pathlib import Path
+    from .._errors import ErrorCode, InputError
+    from .._files import write_atomic
 
-    Path(output).write_text(text, encoding="utf-8")
+    try:
+        write_atomic(output, data, inputs=inputs)
+    except OSError as exc:
+        raise InputError(
+            f"cannot be written: {exc.strerror or exc}.",
+            location=output,
+            fix="check that the folder exists, that you may write there and that the disk "
+            "has room.",
+            code=ErrorCode.IO_ERROR,
+        ) from None
+
+
+def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> list[str | Path]:
+    """What a run read, for :func:`write_output`'s ``inputs``: the given paths (``None``
+    skipped) and every template of ``assembly``."""
+    found: list[str | Path] = [p for p in paths if p is not None]
+    if assembly is not None:
+        found.extend(stack.template_path for stack in assembly.stacks)
+    return found

@@ -11,11 +11,14 @@ import argparse
 import os
 from pathlib import Path
 
-from ._common import EXIT_OK, write_output
+from .._text import printable
+from ._common import EXIT_OK, read_paths, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from ..cfn import Assembly
 
 __all__ = ["add_parser", "run"]
 
@@ -58,86 +61,111 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import InputError
+    from .._errors import ErrorCode, InputError
+    from .._files import exclusive, refuse_inputs, remove_leftovers
     from ..cfn import load
+    from ..changes._lock import LOCK_FILE
+
+    lock_file: Path = args.lock_file or Path(LOCK_FILE)
+    if args.reason is not None and not args.update:
+        raise InputError(
+            "--reason only goes with --update.",
+            location="arguments",
+            fix="add --update, or leave --reason out.",
+            code=ErrorCode.USAGE,
+        )
+    if args.update and not args.reason:
+        raise InputError(
+            "--update needs --reason: the lock records why locked resources may change.",
+            location="arguments",
+            fix="lattice lock PATH --update --reason 'move the table to the data stack'.",
+            code=ErrorCode.LOCK_REASON,
+        )
+    assembly = load(args.path)
+    inputs = read_paths(args.path, args.config, lock_file, assembly=assembly)
+    if args.output not in (None, "-"):
+        refuse_inputs(args.output, inputs)  # before the lock is written, not after
+    if args.verify:
+        return _verify(args, assembly, lock_file, inputs)
+    # Read, compare and write under one lock: a concurrent update waits, then sees
+    # this one's result, so neither history entry is lost.
+    with exclusive(lock_file):
+        remove_leftovers(lock_file)  # of an update killed half-way: never the lock itself
+        message = _write(args, assembly, lock_file)
+    write_output(printable(message), args.output, inputs=inputs)
+    return EXIT_OK
+
+
+def _verify(
+    args: argparse.Namespace, assembly: Assembly, lock_file: Path, inputs: list[str | Path]
+) -> int:
+    from .._config import load_config
+    from .._formats import exit_code, render_findings
+    from ..changes import RULES
+    from ..changes._lock import lock_findings, read_lock
+
+    config = load_config(path=args.config)
+    findings = lock_findings(
+        assembly, read_lock(lock_file), acknowledgements=config.acknowledgements
+    )
+    text = render_findings(
+        findings,
+        fmt=args.format,
+        rules=RULES,
+        command="lock --verify",
+        source=f"{assembly.source} against {lock_file}",
+    )
+    write_output(text, args.output, inputs=inputs)
+    return exit_code(findings)
+
+
+def _write(args: argparse.Namespace, assembly: Assembly, lock_file: Path) -> str:
+    """Create or update the lock; what happened, for the user."""
+    from .._errors import ErrorCode, InputError
     from ..changes._lock import (
-        LOCK_FILE,
         build_lock,
         lock_changes,
-        lock_findings,
         read_lock,
+        rekey_lock,
         update_lock,
         write_lock,
     )
 
-    lock_file: Path = args.lock_file or Path(LOCK_FILE)
-    assembly = load(args.path)
-    if args.reason is not None and not args.update:
-        raise InputError("--reason only goes with --update.", location="arguments", code="usage")
-    if args.verify:
-        from .._config import load_config
-        from .._formats import exit_code, render_findings
-        from ..changes import RULES
-
-        config = load_config(path=args.config)
-        findings = lock_findings(
-            assembly, read_lock(lock_file), acknowledgements=config.acknowledgements
-        )
-        text = render_findings(
-            findings,
-            fmt=args.format,
-            rules=RULES,
-            command="lock --verify",
-            source=f"{assembly.source} against {lock_file}",
-        )
-        write_output(text, args.output)
-        return exit_code(findings)
+    fresh = build_lock(assembly)
+    # A link out of the working tree (a dangling one too) is never written through.
+    here = Path.cwd()
     if args.update:
-        if not args.reason:
-            raise InputError(
-                "--update needs --reason: the lock records why locked resources may change.",
-                location="arguments",
-                fix="lattice lock PATH --update --reason 'move the table to the data stack'.",
-                code="lock-reason",
-            )
-        old = read_lock(lock_file)
-        if not any(lock_changes(old, build_lock(assembly))):
+        old = rekey_lock(read_lock(lock_file), assembly)
+        if not any(lock_changes(old, fresh)):
             # Nothing to accept: a history entry would only be noise in review.
-            write_output(f"{lock_file} is up to date; nothing recorded.", args.output)
-            return EXIT_OK
+            return f"{lock_file} is up to date; nothing recorded."
         new = update_lock(old, assembly, reason=args.reason, by=args.by or _who())
-        write_lock(new, lock_file)
+        write_lock(new, lock_file, confine_to=here)
         last = new.history[-1]
-        write_output(
+        return (
             f"updated {lock_file}: {len(new.entries)} stateful resource(s) locked; "
             f"{len(last.added)} added, {len(last.removed)} removed, {len(last.changed)} "
-            f"changed; by {last.by}: {last.reason}",
-            args.output,
+            f"changed; by {last.by}: {last.reason}"
         )
-        return EXIT_OK
-    fresh = build_lock(assembly)
     if lock_file.exists():
-        old = read_lock(lock_file)
+        old = rekey_lock(read_lock(lock_file), assembly)
         added, removed, changed = lock_changes(old, fresh)
         if not (added or removed or changed):
-            write_output(f"{lock_file} is up to date ({len(fresh.entries)} locked).", args.output)
-            return EXIT_OK
+            return f"{lock_file} is up to date ({len(fresh.entries)} locked)."
         raise InputError(
             f"already exists and differs from {assembly.source} ({len(added)} added, "
             f"{len(removed)} removed, {len(changed)} changed).",
             location=str(lock_file),
             fix="review with 'lattice lock PATH --verify'; to accept the change, run "
             "'lattice lock PATH --update --reason \"...\"'.",
-            code="lock-exists",
+            code=ErrorCode.LOCK_EXISTS,
         )
-    write_lock(fresh, lock_file)
+    write_lock(fresh, lock_file, confine_to=here)
     stacks = len({e.stack for e in fresh.entries})
-    write_output(
+    return (
         f"wrote {lock_file}: {len(fresh.entries)} stateful resource(s) locked in {stacks} "
-        "stack(s). Commit it.",
-        args.output,
+        "stack(s). Commit it."
     )
-    return EXIT_OK
 
 
 def _who() -> str:

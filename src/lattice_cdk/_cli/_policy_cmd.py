@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from .._version import __version__
-from ._common import EXIT_OK, render_table, write_output
+from ._common import EXIT_OK, read_paths, render_table, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         text = _text(policies)
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=read_paths(args.config, config.path))
     return EXIT_OK
 
 

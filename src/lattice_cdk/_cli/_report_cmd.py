@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..checker import build_inventory, inventory_totals
     from ..checker._report_formats import render_report
-    from ._check_cmd import _interactive, run_check
+    from ._check_cmd import _interactive, run_check, run_inputs
 
     result = run_check(args, show_progress=_interactive(args))
     rows = build_inventory(result)
@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
         source=result.assembly.source,
         stacks=[e.to_dict() for e in result.environments.values()],
     )
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=run_inputs(args, result))
     return EXIT_OK

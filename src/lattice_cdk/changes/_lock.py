@@ -6,22 +6,33 @@ values of its replacement-forcing properties (from the resource schemas).
 rename or replace, until the lock is updated on purpose (:func:`update_lock`, which
 records who, why and when in the file's ``history``).
 
-The file is sorted and indented, so a lock update reads well in a code review.
+Locked stacks are keyed by :attr:`~lattice_cdk.cfn.Stack.identity` (two stacks of one
+name in two regions are two stacks); a lock written when they were keyed by name still
+matches, and is re-keyed by its next update. The file's records and format are in
+:mod:`._lock_file`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .._config import ConfigAcknowledgement
-from .._errors import InputError
+from .._errors import ErrorCode, InputError
 from .._findings import Finding, RuleInfo
-from .._records import Record, set_field
+from .._records import replace
 from ..cfn import Assembly, Resource, Stack, stateful_type
 from . import _rules as R
+from ._lock_file import (
+    LOCK_FILE,
+    LOCK_VERSION,
+    Lock,
+    LockEntry,
+    LockUpdate,
+    lock_value,
+    read_lock,
+    write_lock,
+)
 from ._schemas import Comparison, construct_id, get_path, replacement_info, show
 
 TYPE_CHECKING = False
@@ -39,122 +50,12 @@ __all__ = [
     "lock_check",
     "lock_findings",
     "read_lock",
+    "rekey_lock",
     "update_lock",
     "write_lock",
 ]
 
-#: The lock's default file name.
-LOCK_FILE = "lattice.lock.json"
-#: The file format's version (``lattice_lock`` in the file).
-LOCK_VERSION = 1
 _MIN_REASON = 10
-
-
-class LockEntry(Record):
-    """One locked stateful resource."""
-
-    __slots__ = ("stack", "logical_id", "type", "properties", "construct_path")  # noqa: RUF023
-    stack: str
-    logical_id: str
-    type: str
-    #: Replacement-forcing property values present in the template, by path
-    #: (``"EncryptionConfiguration/KmsKey"``).
-    properties: Mapping[str, Any]
-    construct_path: str | None
-
-    def __init__(
-        self,
-        *,
-        stack: str,
-        logical_id: str,
-        type: str,
-        properties: Mapping[str, Any] | None = None,
-        construct_path: str | None = None,
-    ) -> None:
-        set_field(self, "stack", stack)
-        set_field(self, "logical_id", logical_id)
-        set_field(self, "type", type)
-        set_field(self, "properties", {} if properties is None else properties)
-        set_field(self, "construct_path", construct_path)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.stack, self.logical_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "stack": self.stack,
-            "logical_id": self.logical_id,
-            "type": self.type,
-            "properties": dict(sorted(self.properties.items())),
-        }
-        if self.construct_path:
-            data["construct_path"] = self.construct_path
-        return data
-
-
-class LockUpdate(Record):
-    """One deliberate lock update: who, why, when, and what changed."""
-
-    __slots__ = ("at", "by", "reason", "added", "removed", "changed")  # noqa: RUF023
-    at: str
-    by: str
-    reason: str
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    changed: tuple[str, ...]
-
-    def __init__(
-        self,
-        *,
-        at: str,
-        by: str,
-        reason: str,
-        added: tuple[str, ...] = (),
-        removed: tuple[str, ...] = (),
-        changed: tuple[str, ...] = (),
-    ) -> None:
-        set_field(self, "at", at)
-        set_field(self, "by", by)
-        set_field(self, "reason", reason)
-        set_field(self, "added", added)
-        set_field(self, "removed", removed)
-        set_field(self, "changed", changed)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "at": self.at,
-            "by": self.by,
-            "reason": self.reason,
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "changed": list(self.changed),
-        }
-
-
-class Lock(Record):
-    """The whole lock file: entries sorted by stack and logical id, and the history of
-    deliberate updates (oldest first)."""
-
-    __slots__ = ("entries", "history")
-    entries: tuple[LockEntry, ...]
-    history: tuple[LockUpdate, ...]
-
-    def __init__(
-        self, *, entries: tuple[LockEntry, ...], history: tuple[LockUpdate, ...] = ()
-    ) -> None:
-        set_field(self, "entries", entries)
-        set_field(self, "history", history)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "lattice_lock": LOCK_VERSION,
-            "$comment": "Stateful resources that must not be removed, renamed or replaced "
-            "without a deliberate update: lattice lock PATH --update --reason '...'. "
-            "Commit this file.",
-            "resources": [e.to_dict() for e in self.entries],
-            "history": [h.to_dict() for h in self.history],
-        }
 
 
 def _entry(stack: Stack, resource: Resource) -> LockEntry:
@@ -163,9 +64,9 @@ def _entry(stack: Stack, resource: Resource) -> LockEntry:
     for path in info.paths if info is not None else ():
         value = get_path(resource.properties, path)
         if value is not None:
-            values["/".join(path)] = value
+            values["/".join(path)] = lock_value(value)
     return LockEntry(
-        stack=stack.name,
+        stack=stack.identity,
         logical_id=resource.logical_id,
         type=resource.type,
         properties=values,
@@ -183,6 +84,26 @@ def build_lock(assembly: Assembly, *, history: Sequence[LockUpdate] = ()) -> Loc
     ]
     entries.sort(key=lambda e: e.key)
     return Lock(entries=tuple(entries), history=tuple(history))
+
+
+def rekey_lock(lock: Lock, assembly: Assembly) -> Lock:
+    """``lock`` with each stack keyed by its identity in ``assembly``: an entry keyed by
+    a stack's name (a lock from before identities) moves to that stack's identity, when
+    the name is not itself an identity and belongs to one stack only."""
+    identities = {s.identity for s in assembly.stacks}
+    names: dict[str, list[str]] = {}
+    for stack in assembly.stacks:
+        names.setdefault(stack.name, []).append(stack.identity)
+    moved = {
+        name: ids[0]
+        for name, ids in names.items()
+        if len(ids) == 1 and name not in identities and ids[0] != name
+    }
+    if not moved or not any(e.stack in moved for e in lock.entries):
+        return lock
+    entries = [replace(e, stack=moved[e.stack]) if e.stack in moved else e for e in lock.entries]
+    entries.sort(key=lambda e: e.key)
+    return Lock(entries=tuple(entries), history=lock.history)
 
 
 def lock_changes(old: Lock, new: Lock) -> tuple[list[str], list[str], list[str]]:
@@ -216,8 +137,9 @@ def update_lock(
             location="--reason",
             fix="say why the locked resources may change, e.g. --reason 'move table to "
             "the new data stack, JIRA-123'.",
-            code="lock-reason",
+            code=ErrorCode.LOCK_REASON,
         )
+    old = rekey_lock(old, assembly)
     fresh = build_lock(assembly)
     added, removed, changed = lock_changes(old, fresh)
     when = (at or _dt.datetime.now(_dt.UTC)).replace(microsecond=0)
@@ -230,69 +152,6 @@ def update_lock(
         changed=tuple(changed),
     )
     return Lock(entries=fresh.entries, history=(*old.history, update))
-
-
-def write_lock(lock: Lock, path: str | Path) -> None:
-    """Write ``lock`` to ``path`` (sorted, indented, ending in a newline)."""
-    # default=str: a YAML template may hold dates; they are compared as ISO text.
-    text = json.dumps(lock.to_dict(), indent=2, ensure_ascii=False, default=str)
-    Path(path).write_text(text + "\n", encoding="utf-8")
-
-
-def read_lock(path: str | Path) -> Lock:
-    """Read a lock file; any problem raises :class:`~lattice_cdk.InputError`."""
-    where = str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(
-            "no such lock file.",
-            location=where,
-            fix="create it with 'lattice lock PATH' (PATH: the cdk.out or template).",
-            code="missing-input",
-        ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"is not a readable JSON lock file ({exc}).", location=where, code="malformed-lock"
-        ) from None
-    if not isinstance(data, dict) or data.get("lattice_lock") != LOCK_VERSION:
-        raise InputError(
-            f'is not a Lattice lock file of version {LOCK_VERSION} (no "lattice_lock": '
-            f"{LOCK_VERSION}).",
-            location=where,
-            fix="regenerate it with 'lattice lock PATH'.",
-            code="malformed-lock",
-        )
-    try:
-        entries = tuple(
-            LockEntry(
-                stack=str(item["stack"]),
-                logical_id=str(item["logical_id"]),
-                type=str(item["type"]),
-                properties=dict(item.get("properties") or {}),
-                construct_path=item.get("construct_path"),
-            )
-            for item in data.get("resources", [])
-        )
-        history = tuple(
-            LockUpdate(
-                at=str(item["at"]),
-                by=str(item["by"]),
-                reason=str(item["reason"]),
-                added=tuple(item.get("added", ())),
-                removed=tuple(item.get("removed", ())),
-                changed=tuple(item.get("changed", ())),
-            )
-            for item in data.get("history", [])
-        )
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise InputError(
-            f"has a malformed entry (missing or wrong {exc}).",
-            location=where,
-            fix="regenerate it with 'lattice lock PATH --update --reason ...'.",
-            code="malformed-lock",
-        ) from None
-    return Lock(entries=entries, history=history)
 
 
 def lock_findings(
@@ -314,7 +173,9 @@ def lock_findings(
     """
     from ..checker._acks import apply_acknowledgements
 
-    findings = list(_lock_findings(assembly, lock, report_unlocked=report_unlocked))
+    findings = list(
+        _lock_findings(assembly, rekey_lock(lock, assembly), report_unlocked=report_unlocked)
+    )
     return apply_acknowledgements(findings, assembly, config=acknowledgements)
 
 
@@ -327,13 +188,13 @@ def lock_check(
     acknowledges every finding once."""
 
     def run(assembly: Assembly) -> Iterable[Finding]:
-        return _lock_findings(assembly, lock, report_unlocked=report_unlocked)
+        return _lock_findings(assembly, rekey_lock(lock, assembly), report_unlocked=report_unlocked)
 
     return run
 
 
 def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> Iterator[Finding]:
-    stacks = {s.name: s for s in assembly.stacks}
+    stacks = {s.identity: s for s in assembly.stacks}
     locked = {e.key for e in lock.entries}
     by_stack: dict[str, list[LockEntry]] = {}
     for entry in lock.entries:
@@ -354,7 +215,7 @@ def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> 
         unlocked = [
             r
             for r in stack.resources.values()
-            if (stack.name, r.logical_id) not in locked and stateful_type(r.type) is not None
+            if (stack.identity, r.logical_id) not in locked and stateful_type(r.type) is not None
         ]
         taken: set[str] = set()
         for entry in entries:
@@ -403,7 +264,7 @@ def _lock_findings(assembly: Assembly, lock: Lock, *, report_unlocked: bool) -> 
                 )
     if report_unlocked:
         for stack in assembly.stacks:
-            if stack.name in by_stack:
+            if stack.identity in by_stack:
                 continue
             for resource in stack.resources.values():
                 if stateful_type(resource.type) is not None:
@@ -436,7 +297,7 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
     for path in info.paths:
         name = "/".join(path)
         a = entry.properties.get(name)
-        b = get_path(resource.properties, path)
+        b = _locked(resource, path)
         result = info.compare(path, a, b)
         if result is Comparison.SAME:
             continue
@@ -463,6 +324,12 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
         )
 
 
+def _locked(resource: Resource, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` as the lock would hold it (:func:`lock_value`)."""
+    value = get_path(resource.properties, path)
+    return None if value is None else lock_value(value)
+
+
 def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource | None:
     """The unlocked resource of the entry's type that most likely took its place: the
     share of locked replacement values it repeats, plus one when its construct id (the
@@ -477,7 +344,7 @@ def _likely_rename(entry: LockEntry, candidates: Sequence[Resource]) -> Resource
         score = 1.0
         if info is not None and info.paths:
             same = sum(
-                info.compare(p, entry.properties.get("/".join(p)), get_path(resource.properties, p))
+                info.compare(p, entry.properties.get("/".join(p)), _locked(resource, p))
                 is Comparison.SAME
                 for p in info.paths
             )

@@ -1,4 +1,9 @@
-"""The protection inventory as text, JSON, Markdown or one self-contained HTML page."""
+"""The protection inventory as text, JSON, Markdown or one self-contained HTML page.
+
+Every value from a template is data: text shows control characters as escapes,
+Markdown escapes its markup and HTML (and stays under a comment's 65,536 characters),
+HTML escapes everything (:mod:`lattice_cdk._text`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import html
 import json
 from collections.abc import Sequence
 
+from .._text import cap_markdown, md_code, md_text, printable, render_table
 from .._version import __version__
 from ._report import VERDICTS, InventoryRow
 
@@ -76,45 +82,42 @@ def _worst_first(rows: Sequence[InventoryRow]) -> list[InventoryRow]:
 def _cell(row: InventoryRow, attr: str) -> str:
     value = getattr(row, attr)
     if attr == "construct_path":
-        return value or row.logical_id
-    if isinstance(value, tuple):
-        return ",".join(value) or "-"
-    return str(value)
+        value = value or row.logical_id
+    elif isinstance(value, tuple):
+        value = ",".join(value) or "-"
+    # Lone surrogates too: HTML and Markdown are written as UTF-8.
+    return printable(str(value))
 
 
 def _totals_lines(totals: dict[str, dict[str, int]]) -> list[str]:
     lines = []
     for env, counts in totals.items():
         parts = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
-        lines.append(f"{env}: {counts['resources']} stateful resources ({parts})")
+        lines.append(f"{printable(env)}: {counts['resources']} stateful resources ({parts})")
     return lines
 
 
 def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
-    from .._cli._common import render_table
-
     headers = [h for h, _ in _COLUMNS]
     table = render_table(headers, [[_cell(r, a) for _, a in _COLUMNS] for r in _worst_first(rows)])
-    lines = [f"lattice report: {source}", "", table, "", *_totals_lines(totals)]
+    lines = [f"lattice report: {printable(source)}", "", table, "", *_totals_lines(totals)]
     if not rows:
         lines.insert(2, "No stateful resources.")
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def _markdown(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
-    lines = [f"### Lattice protection report: `{source}`", ""]
-    lines += [f"- {line}" for line in _totals_lines(totals)]
+    lines = [f"### Lattice protection report: {md_code(source)}", ""]
+    lines += [f"- {md_text(line)}" for line in _totals_lines(totals)]
     lines += ["", "| " + " | ".join(h for h, _ in _COLUMNS) + " |"]
     lines.append("|" + "---|" * len(_COLUMNS))
     for row in _worst_first(rows):
-        cells = [_md(_cell(row, a)) for _, a in _COLUMNS]
-        cells[1] = f"`{cells[1]}`"
+        cells = [md_text(_cell(row, a)) for _, a in _COLUMNS]
+        cells[1] = md_code(_cell(row, "construct_path"))
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return cap_markdown(
+        "\n".join(lines) + "\n", more="Run `lattice report --format json` for every resource."
+    )
 
 
 _CSS = """
@@ -188,13 +191,19 @@ def _state_class(value: str) -> str:
     return _STATE_CLASSES.get(value, "")
 
 
+def _h(text: str) -> str:
+    """HTML-escaped, quotes too (attributes), with control characters and lone
+    surrogates shown as escapes."""
+    return html.escape(printable(text))
+
+
 def _html(
     rows: Sequence[InventoryRow],
     totals: dict[str, dict[str, int]],
     source: str,
     stacks: Sequence[dict[str, Any]],
 ) -> str:
-    e = html.escape
+    e = _h
     cards = []
     for env, counts in totals.items():
         total = max(counts["resources"], 1)
