@@ -42,6 +42,20 @@ class ErrorCode(StrEnum):
     IO_ERROR = "io-error"
     OUTPUT_IS_INPUT = "output-is-input"
     UNSAFE_PATH = "unsafe-path"
+    NOT_A_FILE = "not-a-file"
+    OUTSIDE_INPUT = "outside-input"
+    INPUT_TOO_LARGE = "input-too-large"
+    NESTED_STACK_CYCLE = "nested-stack-cycle"
+    CANNOT_EVALUATE = "cannot-evaluate"
+    UNKNOWN_RULE = "unknown-rule"
+    # Change sets (lattice diff --change-set).
+    MALFORMED_CHANGE_SET = "malformed-change-set"
+    # Guard rules, the hook and the organization backup policy.
+    MALFORMED_GUARD_INDEX = "malformed-guard-index"
+    TOO_MANY_STACKS = "too-many-stacks"
+    NO_BACKUPS = "no-backups"
+    MISSING_REGION = "missing-region"
+    MISSING_DR_REGION = "missing-dr-region"
     # The lock file.
     MALFORMED_LOCK = "malformed-lock"
     LOCK_EXISTS = "lock-exists"

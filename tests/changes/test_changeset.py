@@ -244,7 +244,7 @@ def test_cli_refuses_a_partial_or_pending_change_set(tmp_path: Path) -> None:
     paged = _write(tmp_path, "paged.json", [], NextToken="more")
     result = run_lattice("diff", "--change-set", str(paged))
     assert result.returncode == 1
-    assert "[bad-input]" in result.stderr
+    assert "[malformed-change-set]" in result.stderr
     assert "NextToken" in result.stderr
     pending = _write(tmp_path, "pending.json", [], Status="CREATE_IN_PROGRESS")
     result = run_lattice("diff", "--change-set", str(pending))

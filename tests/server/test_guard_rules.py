@@ -74,7 +74,7 @@ def _replace_table(data: dict[str, Any]) -> None:
 
 def _replace_database(data: dict[str, Any]) -> None:
     db = data["Resources"][_logical_id(data, "Orders", "AWS::RDS::DBInstance")]
-    db["Properties"]["Engine"] = "mysql"
+    db["Properties"]["StorageEncrypted"] = False
 
 
 def _retype_bucket(data: dict[str, Any]) -> None:
@@ -117,8 +117,8 @@ def _unversioned_bucket(data: dict[str, Any]) -> None:
     [
         (_remove_table, "LAT1701"),
         (_rename_table, "LAT1701"),
-        (_replace_table, "LAT2704"),  # KeySchema is a conditional create-only property
-        (_replace_database, "LAT2704"),  # so is an RDS Engine
+        (_replace_table, "LAT1703"),  # the User Guide: KeySchema "Update requires: Replacement"
+        (_replace_database, "LAT1703"),  # and so does an RDS instance's StorageEncrypted
         (_retype_bucket, "LAT1703"),
         (_delete_policy, "LAT1001"),
         (_no_replace_policy, "LAT1002"),

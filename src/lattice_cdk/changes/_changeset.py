@@ -86,7 +86,7 @@ def read_change_set(path: str | Path) -> ChangeSet:
             location=where,
             fix="pass the JSON output of 'aws cloudformation describe-change-set "
             "--include-property-values' (not --output text or yaml).",
-            code="bad-input",
+            code="malformed-change-set",
         ) from None
     return _change_set(data, where)
 
@@ -131,7 +131,7 @@ def _change_set(data: Any, where: str) -> ChangeSet:
             "is not a describe-change-set response (no Changes list).",
             location=where,
             fix="pass the JSON output of 'aws cloudformation describe-change-set'.",
-            code="bad-input",
+            code="malformed-change-set",
         )
     if data.get("NextToken"):
         raise InputError(
@@ -139,14 +139,14 @@ def _change_set(data: Any, where: str) -> ChangeSet:
             location=where,
             fix="read it live with 'lattice diff --change-set NAME --stack STACK', or "
             "save every page's Changes in one file.",
-            code="bad-input",
+            code="malformed-change-set",
         )
     if data.get("Status") in _PENDING:
         raise InputError(
             f"is not complete yet (Status {data['Status']}).",
             location=where,
             fix="wait for CREATE_COMPLETE ('aws cloudformation wait change-set-create-complete').",
-            code="bad-input",
+            code="malformed-change-set",
         )
     return ChangeSet(
         stack=str(data.get("StackName") or "?"),
