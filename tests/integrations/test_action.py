@@ -137,19 +137,17 @@ def test_the_action_synthesizes_the_base_branch_in_a_worktree(
     shutil.rmtree(app / "assembly")
     shutil.copytree(refactored_out, app / "assembly")
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-am", "head")
+    inputs = {
+        "working-directory": "infra",
+        "synth-command": 'cp -R assembly "$LATTICE_CDK_OUT"',
+        "fail-on": "never",
+    }
     with fake_github() as github:
-        # WHEN the action runs with base-ref left to its default (the PR's base sha)
-        job = _run(
-            tmp_path,
-            github,
-            repo,
-            base_sha=base,
-            **{
-                "working-directory": "infra",
-                "synth-command": 'cp -R assembly "$LATTICE_CDK_OUT"',
-                "fail-on": "never",
-            },
-        )
+        # WHEN the action runs with base-ref left to its default (the PR's base sha),
+        # twice on the same runner (the second finds the first one's worktree)
+        _run(tmp_path, github, repo, base_sha=base, **inputs)
+        shutil.rmtree(app / "cdk.out")
+        job = _run(tmp_path, github, repo, base_sha=base, **inputs)
         [comment] = _marked(github)
     # THEN the base was synthesized from the base commit, and the diff found the rename
     assert job.failed is None, job.failed
