@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from ._environments import EnvironmentRegistry, Tier, default_registry
 from ._errors import StatefulnessError
 from ._records import Record
+from ._recovery import DEFAULT_RESTORE_TESTING_SCHEDULE, recovery_fields
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,6 +110,12 @@ class StatefulnessPolicy(Record):
     compliance_reporting: bool
     #: Whether a bucket may empty itself on delete (``auto_delete_objects``).
     allow_auto_delete_objects: bool
+    #: AWS Backup restore testing of every restore-testable protected type (docs/recovery.md).
+    restore_testing: bool = False
+    #: When restore tests run (default monthly, the 2nd at 07:00 UTC).
+    restore_testing_schedule: str = DEFAULT_RESTORE_TESTING_SCHEDULE
+    #: Copies of the daily and monthly backups in a logically air-gapped vault.
+    air_gapped_copy: bool = False
 
     # -- named factories -------------------------------------------------------------
 
@@ -248,6 +255,9 @@ def create_statefulness_policy(
     auto_delete_objects: bool | None = None,
     cross_region_copy: bool | None = None,
     compliance_reporting: bool | None = None,
+    restore_testing: bool | None = None,
+    restore_testing_schedule: str | None = None,
+    air_gapped_copy: bool | None = None,
     registry: EnvironmentRegistry | None = None,
 ) -> StatefulnessPolicy:
     """Build the policy for ``environment``; ``None`` means "the environment's default".
@@ -372,6 +382,14 @@ def create_statefulness_policy(
     if force_retain:
         other, snap = Removal.RETAIN, Removal.RETAIN
     long_term = d.long_term_tiers and backups
+    testing, schedule, air_gapped = recovery_fields(
+        tier,
+        env_label,
+        backups=backups,
+        restore_testing=restore_testing,
+        restore_testing_schedule=restore_testing_schedule,
+        air_gapped_copy=air_gapped_copy,
+    )
 
     return StatefulnessPolicy(
         environment=resolved.name,
@@ -401,6 +419,9 @@ def create_statefulness_policy(
         allow_auto_delete_objects=(
             not force_retain and other is Removal.DESTROY and auto_delete_objects is not False
         ),
+        restore_testing=testing,
+        restore_testing_schedule=schedule,
+        air_gapped_copy=air_gapped,
     )
 
 
