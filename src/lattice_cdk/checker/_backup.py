@@ -32,6 +32,7 @@ from ._backup_match import (
     tag_key,
 )
 from ._backup_plans import CADENCES, Plan, PlanRule, cadence, read_plan
+from ._recovery import RecoveryIndex
 from ._values import is_intrinsic, references
 
 TYPE_CHECKING = False
@@ -110,6 +111,8 @@ class BackupIndex:
         self.plans: dict[tuple[str, str], Plan] = {}
         self.selections: list[Selection] = []
         self.exports: dict[str, tuple[str, Any]] = {}
+        #: Restore testing and air-gapped copies (``lattice_cdk.checker._recovery``).
+        self.recovery = RecoveryIndex(None)
         self._by_ref: dict[tuple[str, str], list[Selection]] = {}
         self._groups: dict[tuple[Any, ...], _Group] | None = None
         self._coverage: dict[tuple[str, str], Coverage] = {}
@@ -124,6 +127,7 @@ class BackupIndex:
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
         index = cls()
+        index.recovery = RecoveryIndex(assembly)
         for stack in assembly.stacks:
             for output in _outputs(stack).values():
                 export = output.get("Export") if isinstance(output, dict) else None

@@ -1,0 +1,254 @@
+"""Restore testing and air-gapped copies across a whole assembly: the one model the
+recovery rules (LAT1306-LAT1309) and ``lattice report`` read.
+
+A restore testing selection picks resources of one ``ProtectedResourceType`` by ARN
+(``*`` for all) narrowed by ``ProtectedResourceConditions`` (``StringEquals`` /
+``StringNotEquals`` on ``aws:ResourceTag/...``), as a backup selection does: whether
+it picks a resource is :func:`._backup_match.selects`, the backup coverage's own
+judgement. Which types restore testing supports, and the air-gapped vault's retention
+bounds, are :mod:`lattice_cdk._recovery`. Every answer is three-valued: True, False, or
+None when the template leaves it to deploy time.
+"""
+
+from __future__ import annotations
+
+from .._records import Record
+from .._recovery import RESTORE_TESTABLE
+from ..cfn._knowledge import StatefulType, stateful_type
+from ..cfn._model import Assembly, Resource, Stack
+from ._backup_match import Selection, Target, flatten, literal, resource_tags, selects, tag_key
+from ._values import ABSENT, get_path, is_intrinsic, references
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["AirGappedVault", "Copy", "RecoveryIndex", "RestoreSelection"]
+
+AIR_GAPPED_TYPE = "AWS::Backup::LogicallyAirGappedBackupVault"
+SELECTION_TYPE = "AWS::Backup::RestoreTestingSelection"
+
+
+class AirGappedVault(Record):
+    stack: Stack
+    logical_id: str
+    #: The literal ``BackupVaultName``, or None.
+    name: str | None
+    min_days: Any
+    max_days: Any
+
+
+class RestoreSelection(Record):
+    stack: Stack
+    logical_id: str
+    name: str
+    #: ``ProtectedResourceType`` (``RDS``, ``DynamoDB``...), or None when not literal.
+    protected_type: str | None
+    #: The ARNs and tag conditions, in the shape backup selections are judged in.
+    selection: Selection
+
+
+class Copy(Record):
+    """One copy action of a backup plan rule."""
+
+    rule: str
+    #: ``Lifecycle.DeleteAfterDays`` of the copy (None: kept forever).
+    retention: Any
+    #: What the destination is, for people: a vault's logical id or its ARN.
+    destination: str
+    #: The air-gapped vault it copies to; None when it is not one, or unknown.
+    vault: AirGappedVault | None
+    #: False when the template cannot tell whether the destination is air-gapped.
+    known: bool
+
+
+class RecoveryIndex:
+    """Restore testing selections and air-gapped vaults of an assembly, read on first use."""
+
+    def __init__(self, assembly: Assembly | None) -> None:
+        self._assembly = assembly
+        self._read = False
+        self.vaults: dict[tuple[str, str], AirGappedVault] = {}
+        self._by_name: dict[str, AirGappedVault] = {}
+        self.selections: list[RestoreSelection] = []
+        self._covered: dict[tuple[str, str], tuple[bool | None, tuple[RestoreSelection, ...]]] = {}
+
+    def _ensure(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        for stack in self._assembly.stacks if self._assembly else ():
+            by_type = stack.resources_by_type()
+            for logical_id in by_type.get(AIR_GAPPED_TYPE, ()):
+                props = stack.resources[logical_id].properties
+                name = props.get("BackupVaultName")
+                vault = AirGappedVault(
+                    stack,
+                    logical_id,
+                    name if isinstance(name, str) else None,
+                    literal_int(props.get("MinRetentionDays")),
+                    literal_int(props.get("MaxRetentionDays")),
+                )
+                self.vaults[(stack.name, logical_id)] = vault
+                if vault.name is not None:
+                    self._by_name[vault.name] = vault
+            for logical_id in by_type.get(SELECTION_TYPE, ()):
+                self.selections.append(_read_selection(stack, stack.resources[logical_id]))
+
+    # -- restore testing --------------------------------------------------------------
+
+    def restore_coverage(
+        self, stack: Stack, resource: Resource, knowledge: StatefulType
+    ) -> tuple[bool | None, tuple[RestoreSelection, ...]]:
+        """Whether a restore testing selection picks ``resource``, and which do (or, when
+        the answer is None, which may)."""
+        key = (stack.name, resource.logical_id)
+        found = self._covered.get(key)
+        if found is not None:
+            return found
+        self._ensure()
+        testable = RESTORE_TESTABLE.get(resource.type)
+        picked: list[RestoreSelection] = []
+        maybe: list[RestoreSelection] = []
+        if testable is not None:
+            tags, tags_known = resource_tags(stack, resource, knowledge)
+            for item in self.selections:
+                if (
+                    item.protected_type is not None
+                    and item.protected_type != testable.protected_type
+                ):
+                    continue
+                verdict = selects(item.selection, stack, resource, knowledge, tags, tags_known)
+                if verdict is True and item.protected_type is not None:
+                    picked.append(item)
+                elif verdict is not False:
+                    maybe.append(item)
+        found = (True, tuple(picked)) if picked else (None if maybe else False, tuple(maybe))
+        self._covered[key] = found
+        return found
+
+    def selection_matches(self, stack: Stack, logical_id: str) -> bool | None:
+        """Whether the restore testing selection ``logical_id`` picks any stateful
+        resource of the assembly (None: only resources it may pick)."""
+        self._ensure()
+        item = next(
+            (s for s in self.selections if s.stack is stack and s.logical_id == logical_id), None
+        )
+        if item is None:
+            return None
+        verdict: bool | None = False
+        for other in self._assembly.stacks if self._assembly else ():
+            for resource in other.resources.values():
+                knowledge = stateful_type(resource.type)
+                if knowledge is None or resource.type not in RESTORE_TESTABLE:
+                    continue
+                covered, selections = self.restore_coverage(other, resource, knowledge)
+                if item in selections:
+                    if covered is True:
+                        return True
+                    verdict = None
+        return verdict
+
+    def selection(self, stack: Stack, logical_id: str) -> RestoreSelection | None:
+        self._ensure()
+        return next(
+            (s for s in self.selections if s.stack is stack and s.logical_id == logical_id), None
+        )
+
+    # -- copies -----------------------------------------------------------------------
+
+    def copies(self, stack: Stack, plan: Resource) -> tuple[Copy, ...]:
+        """Every copy action of the backup plan ``plan``, with its destination resolved."""
+        self._ensure()
+        rules = get_path(plan.properties, "BackupPlan.BackupPlanRule")
+        found: list[Copy] = []
+        for position, rule in enumerate(rules if isinstance(rules, list) else ()):
+            if not isinstance(rule, dict):
+                continue
+            name = rule.get("RuleName")
+            label = name if isinstance(name, str) else f"rule {position + 1}"
+            actions = rule.get("CopyActions")
+            for action in actions if isinstance(actions, list) else ():
+                if not isinstance(action, dict):
+                    found.append(Copy(label, None, "?", None, False))
+                    continue
+                retention = get_path(action, "Lifecycle.DeleteAfterDays")
+                days = None if retention is ABSENT else literal_int(retention)
+                found.append(
+                    self._copy(stack, label, days, action.get("DestinationBackupVaultArn"))
+                )
+        return tuple(found)
+
+    def _copy(self, stack: Stack, rule: str, retention: Any, destination: Any) -> Copy:
+        for ref in sorted(references(destination)):
+            target = stack.resources.get(ref)
+            if target is None:
+                continue
+            return Copy(rule, retention, ref, self.vaults.get((stack.name, ref)), True)
+        flat = flatten(destination)
+        if flat is None:
+            return Copy(rule, retention, "an intrinsic", None, False)
+        name = flat.rsplit(":", 1)[-1] if ":backup-vault:" in flat else None
+        vault = self._by_name.get(name) if name else None
+        return Copy(rule, retention, flat, vault, vault is not None)
+
+
+def literal_int(value: Any) -> Any:
+    """A whole number from a template value (CloudFormation also takes "30"), else the
+    value itself (an intrinsic, which the rules report)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _read_selection(stack: Stack, resource: Resource) -> RestoreSelection:
+    props = resource.properties
+    name = props.get("RestoreTestingSelectionName")
+    kind = props.get("ProtectedResourceType")
+    unreadable: list[str] = []
+    targets: list[Target] = []
+    arns = props.get("ProtectedResourceArns")
+    if isinstance(arns, list):
+        for item in arns:
+            refs = [r for r in references(item) if r in stack.resources]
+            flat = item if isinstance(item, str) else flatten(item)
+            if refs:
+                targets.append(Target("ref", refs[0], stack=stack.name))
+            elif flat is not None:
+                targets.append(Target("pattern", flat))
+            else:
+                targets.append(Target("unknown", "an intrinsic ARN"))
+                unreadable.append("a ProtectedResourceArns entry is an intrinsic")
+    elif arns is not None:
+        unreadable.append("ProtectedResourceArns is not a list")
+    conditions: list[tuple[str, str, Any]] = []
+    raw = props.get("ProtectedResourceConditions")
+    if is_intrinsic(raw):
+        unreadable.append("ProtectedResourceConditions is an intrinsic")
+    elif isinstance(raw, dict):
+        for operator, entries in raw.items():
+            for entry in entries if isinstance(entries, list) else [None]:
+                if not isinstance(entry, dict) or not isinstance(entry.get("Key"), str):
+                    unreadable.append(f"a {operator} condition has no Key")
+                    continue
+                conditions.append((operator, tag_key(entry["Key"]), literal(entry.get("Value"))))
+    selection = Selection(
+        stack=stack,
+        logical_id=resource.logical_id,
+        name=name if isinstance(name, str) else resource.logical_id,
+        plan=None,
+        resources=tuple(targets),
+        list_of_tags=(),
+        conditions=tuple(conditions),
+        not_resources=(),
+        unreadable="; ".join(unreadable) or None,
+    )
+    return RestoreSelection(
+        stack,
+        resource.logical_id,
+        selection.name,
+        kind if isinstance(kind, str) else None,
+        selection,
+    )
