@@ -6,7 +6,9 @@ top-level ``lattice_cdk`` package loads it on first use of one of these names.
 
 from __future__ import annotations
 
-from ._backup import BackupManager, BackupRules, DisasterRecoveryVault
+from ._backup import BackupManager
+from ._backup_rules import BackupRules
+from ._backup_vault import DisasterRecoveryVault
 from ._bucket import LatticeBucket
 from ._context import (
     ENVIRONMENT_CONTEXT_KEY,
@@ -15,11 +17,18 @@ from ._context import (
     register_context_environments,
     resolve_construct_environment,
 )
-from ._database import LatticeDatabase
+from ._database import LatticeDatabase, LatticeDatabaseCluster
 from ._guard import StatefulnessGuard
 from ._removal import to_removal_policy
 from ._table import LatticeTable
-from ._tags import BACKUP_TAG, ENVIRONMENT_TAG, LATTICE_METADATA_KEY, NAME_TAG, PROTECTION_TAG
+from ._tags import (
+    BACKUP_TAG,
+    ENVIRONMENT_TAG,
+    LATTICE_METADATA_KEY,
+    NAME_TAG,
+    PLAN_TAG,
+    PROTECTION_TAG,
+)
 
 __all__ = [
     "BACKUP_TAG",
@@ -28,12 +37,14 @@ __all__ = [
     "ENVIRONMENT_TAG",
     "LATTICE_METADATA_KEY",
     "NAME_TAG",
+    "PLAN_TAG",
     "PROTECTION_TAG",
     "BackupManager",
     "BackupRules",
     "DisasterRecoveryVault",
     "LatticeBucket",
     "LatticeDatabase",
+    "LatticeDatabaseCluster",
     "LatticeTable",
     "StatefulnessGuard",
     "policy_for",

@@ -23,6 +23,7 @@ from .._policy import StatefulnessPolicy, create_statefulness_policy
 __all__ = [
     "ENVIRONMENTS_CONTEXT_KEY",
     "ENVIRONMENT_CONTEXT_KEY",
+    "check_policy_argument",
     "policy_for",
     "register_context_environments",
     "resolve_construct_environment",
@@ -85,6 +86,25 @@ def _register_config_environments() -> bool:
     return bool(config.environments)
 
 
+def check_policy_argument(policy: object) -> None:
+    """Refuse a ``policy=`` that is not a :class:`~lattice_cdk.StatefulnessPolicy`.
+
+    ``policy="prod"`` is the usual slip: the environment goes in ``environment=``.
+    """
+    if policy is None or isinstance(policy, StatefulnessPolicy):
+        return
+    raise StatefulnessError(
+        "is not a StatefulnessPolicy.",
+        field="policy",
+        value=policy,
+        allowed="a policy from create_statefulness_policy(...), or None",
+        fix=f"pass environment={policy!r} instead"
+        if isinstance(policy, str)
+        else "pass policy=create_statefulness_policy(environment=...).",
+        code="invalid-value",
+    )
+
+
 def policy_for(
     scope: Construct,
     *,
@@ -99,6 +119,7 @@ def policy_for(
     an override that is set, or an ``environment`` naming another environment, is an
     error (``contradictory-overrides``): the policy already decides.
     """
+    check_policy_argument(policy)
     if policy is not None:
         given = {
             k: v

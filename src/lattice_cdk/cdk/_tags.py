@@ -14,6 +14,7 @@ __all__ = [
     "ENVIRONMENT_TAG",
     "LATTICE_METADATA_KEY",
     "NAME_TAG",
+    "PLAN_TAG",
     "PROTECTION_TAG",
     "protect_stack",
     "record_lattice_view",
@@ -26,8 +27,10 @@ ENVIRONMENT_TAG = "lattice:environment"
 PROTECTION_TAG = "lattice:protection"
 #: The construct's logical ``name=``.
 NAME_TAG = "lattice:name"
-#: ``true`` on resources enrolled in AWS Backup by tag.
+#: The environment, on resources enrolled in AWS Backup by tag (the selections match it).
 BACKUP_TAG = "lattice:backup"
+#: The name of the backup plan (of the stack's :class:`BackupManager`) a resource is in.
+PLAN_TAG = "lattice:backup-plan"
 #: Resource Metadata key holding Lattice's view of a resource.
 LATTICE_METADATA_KEY = "lattice"
 
