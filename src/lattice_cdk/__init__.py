@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .cdk import DisasterRecoveryVault as DisasterRecoveryVault
     from .cdk import LatticeBucket as LatticeBucket
     from .cdk import LatticeDatabase as LatticeDatabase
+    from .cdk import LatticeDatabaseCluster as LatticeDatabaseCluster
     from .cdk import LatticeTable as LatticeTable
 
 # Public names loaded on first access: name -> module. The CDK layer loads aws_cdk;
@@ -49,6 +50,7 @@ _LAZY: dict[str, str] = {
     "DisasterRecoveryVault": "lattice_cdk.cdk",
     "LatticeBucket": "lattice_cdk.cdk",
     "LatticeDatabase": "lattice_cdk.cdk",
+    "LatticeDatabaseCluster": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
     "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",

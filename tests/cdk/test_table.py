@@ -12,7 +12,7 @@ from aws_cdk.assertions import Match, Template
 from lattice_cdk import StatefulnessError
 from lattice_cdk.cdk import LatticeTable
 
-from .stacks import PARTITION_KEY, new_stack, only
+from .stacks import PARTITION_KEY, covering_selection, new_stack, only
 
 
 def table_template(environment: str, **props: Any) -> Template:
@@ -73,12 +73,9 @@ def test_prod_table_is_retained_protected_with_pitr(prod: Template) -> None:
 
 def test_prod_table_is_selected_in_the_backup_plan(prod: Template) -> None:
     table_id, _ = only(prod, "AWS::DynamoDB::Table")
-    selection = prod.find_resources(
-        "AWS::Backup::BackupSelection",
-        {"Properties": {"BackupSelection": Match.object_like({"SelectionName": "orders"})}},
-    )
-    assert len(selection) == 1
-    assert table_id in str(next(iter(selection.values()))["Properties"]["BackupSelection"])
+    selection = covering_selection(prod, table_id)
+    assert selection is not None
+    assert selection["ListOfTags"][0]["ConditionValue"] == "prod"
 
 
 def test_staging_table_is_retained_with_pitr_but_no_deletion_protection(

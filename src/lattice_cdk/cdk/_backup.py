@@ -17,10 +17,9 @@ The parts live beside it: rules (``_backup_rules``), vaults and Vault Lock
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from aws_cdk import Annotations, ArnFormat, Names, Stack, Token
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -28,30 +27,24 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
 from .._errors import LatticeError, StatefulnessError
-from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy, create_statefulness_policy
+from .._policy import StatefulnessPolicy
 from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
+from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target
+from ._backup_plan import ManagedPlan, build_plan
 from ._backup_reports import (
     REPORT_BUCKET_NAME,
     build_framework,
     build_report_bucket,
     build_report_plans,
 )
-from ._backup_rules import BackupRules
 from ._backup_selection import (
-    ArnBatches,
     RequireVersioning,
     SelectsSomething,
     selection_name,
     tag_for_plan,
     tag_selection,
 )
-from ._backup_vault import (
-    MIN_LOCK_COOLING_OFF_DAYS,
-    VaultLockMode,
-    build_vault,
-    check_lock_options,
-    default_dr_vault_name,
-)
+from ._backup_vault import MIN_LOCK_COOLING_OFF_DAYS, VaultLockMode, build_vault
 from ._context import check_policy_argument, policy_for
 from ._tags import protect_stack, tag_lattice
 
@@ -66,19 +59,6 @@ _RESTORE_POLICY = "service-role/AWSBackupServiceRolePolicyForRestores"
 _S3_BACKUP_POLICY = "AWSBackupServiceRolePolicyForS3Backup"
 _S3_RESTORE_POLICY = "AWSBackupServiceRolePolicyForS3Restore"
 _ATTR = "_lattice_backup_manager"
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-
-
-class _Plan:
-    """One plan of the manager and what selects into it."""
-
-    __slots__ = ("arns", "name", "plan", "tagged")
-
-    def __init__(self, plan: backup.BackupPlan, name: str, role_arn: str) -> None:
-        self.plan = plan
-        self.name = name
-        self.tagged: backup.CfnBackupSelection | None = None
-        self.arns = ArnBatches(plan, plan_name=name, role_arn=role_arn)
 
 
 class BackupManager(Construct):
@@ -128,6 +108,7 @@ class BackupManager(Construct):
         Raises :class:`~lattice_cdk.LatticeError` (``second-backup-manager``) when the
         stack already has a manager.
         """
+        args = locals()
         stack = Stack.of(scope)
         first: BackupManager | None = getattr(stack, _ATTR, None)
         if first is not None:
@@ -143,8 +124,8 @@ class BackupManager(Construct):
         setattr(stack, _ATTR, self)
         self._stack = stack
         self._base_policy = policy
-        self._environment = environment
-        self._plans: dict[int, _Plan] = {}
+        self._plans: dict[int, ManagedPlan] = {}
+        self._tag_selections: dict[str, backup.BackupSelection] = {}
         self._s3_policies_added = False
         self._dr_region: str | None = None
         self._built = False
@@ -156,22 +137,12 @@ class BackupManager(Construct):
         self.framework: backup.CfnFramework | None = None
         self.report_bucket: s3.IBucket | None = None
         self.policy: StatefulnessPolicy = policy_for(self, environment=environment, policy=policy)
-        options = {
-            "backup_retention_days": backup_retention_days,
-            "dr_vault": dr_vault,
-            "dr_vault_arn": dr_vault_arn,
-            "dr_region": dr_region,
-            "dr_vault_name": dr_vault_name,
-            "compliance_reporting": compliance_reporting,
-            "report_bucket": report_bucket,
-        }
         self._options: dict[str, Any] = {}
-        self.configure(
-            vault_lock_mode=vault_lock_mode,
-            vault_lock_cooling_off_days=vault_lock_cooling_off_days,
-            **options,
-        )
-        if id != DEFAULT_MANAGER_ID or any(v is not None for v in options.values()):
+        self.configure(**{name: args[name] for name in OPTION_NAMES})
+        lock = ("vault_lock_mode", "vault_lock_cooling_off_days")
+        if id != DEFAULT_MANAGER_ID or any(
+            args[name] is not None for name in OPTION_NAMES if name not in lock
+        ):
             # Built at once, as explicit managers always were (of() builds on first use).
             self._build()
 
@@ -282,22 +253,9 @@ class BackupManager(Construct):
         Raises :class:`~lattice_cdk.LatticeError` (``manager-already-built``) once the
         manager has built its vault and plan.
         """
-        given = {
-            k: v
-            for k, v in {
-                "backup_retention_days": backup_retention_days,
-                "dr_vault": dr_vault,
-                "dr_vault_arn": dr_vault_arn,
-                "dr_region": dr_region,
-                "dr_vault_name": dr_vault_name,
-                "vault_lock_mode": vault_lock_mode,
-                "vault_lock_cooling_off_days": vault_lock_cooling_off_days,
-                "compliance_reporting": compliance_reporting,
-                "report_bucket": report_bucket,
-            }.items()
-            if v is not None
-        }
-        if self._built and given:
+        args = locals()
+        given = {name: args[name] for name in OPTION_NAMES}
+        if self._built and any(v is not None for v in given.values()):
             raise LatticeError(
                 f"the BackupManager at {self.node.path} has already built its vault and "
                 "plan (a resource was enrolled), so it can no longer be configured.",
@@ -305,25 +263,7 @@ class BackupManager(Construct):
                 fix="call BackupManager.of(stack).configure(...) before creating the "
                 "stack's Lattice constructs.",
             )
-        options = {**self._options, **given}
-        check_lock_options(
-            options.get("vault_lock_mode", "governance"),
-            options.get("vault_lock_cooling_off_days", MIN_LOCK_COOLING_OFF_DAYS),
-        )
-        targets = [k for k in ("dr_vault", "dr_vault_arn", "dr_region") if k in options]
-        if len(targets) > 1:
-            raise StatefulnessError(
-                "more than one disaster-recovery target was given.",
-                field="dr_vault",
-                value={k: options[k] for k in targets},
-                allowed="one of dr_vault, dr_vault_arn or dr_region",
-                fix="pick one way to name the DR vault.",
-                code="contradictory-overrides",
-            )
-        if "dr_region" in options:
-            self._check_region(options["dr_region"])
-        if "dr_vault_arn" in options:
-            _check_vault_arn(options["dr_vault_arn"])
+        options = checked_options(self._options, given, self._stack)
         overrides = {
             k: options[k] for k in ("backup_retention_days", "compliance_reporting") if k in options
         }
@@ -460,18 +400,19 @@ class BackupManager(Construct):
             return None
         self._build()
         self._allow_s3()
-        assert self.plan is not None and self.role is not None
+        assert self.plan is not None
+        assert self.role is not None
         label = selection_name(f"tag-{key}-{value}")
-        existing = self.plan.node.try_find_child(label)
-        if isinstance(existing, backup.BackupSelection):
-            return existing
-        return self.plan.add_selection(
-            label,
-            resources=[backup.BackupResource.from_tag(key, value)],
-            role=self.role,
-            backup_selection_name=label,
-            disable_default_backup_policy=True,
-        )
+        existing = self._tag_selections.get(label)
+        if existing is None:
+            existing = self._tag_selections[label] = self.plan.add_selection(
+                label,
+                resources=[backup.BackupResource.from_tag(key, value)],
+                role=self.role,
+                backup_selection_name=label,
+                disable_default_backup_policy=True,
+            )
+        return existing
 
     def _allow_s3(self) -> None:
         """AWS Backup for S3 needs its own managed policies on the role (aws/aws-cdk#21968)."""
@@ -501,9 +442,7 @@ class BackupManager(Construct):
             lock_mode=o.get("vault_lock_mode", "governance"),
             cooling_off_days=o.get("vault_lock_cooling_off_days", MIN_LOCK_COOLING_OFF_DAYS),
         )
-        self.dr_vault = self._resolve_dr_target(
-            o.get("dr_vault"), o.get("dr_vault_arn"), o.get("dr_region"), o.get("dr_vault_name")
-        )
+        self.dr_vault, self._dr_region = resolve_dr_target(self, p.environment, o)
         if p.cross_region_copy and self.dr_vault is None:
             Annotations.of(self).add_warning_v2(
                 "lattice:LAT2303",
@@ -533,107 +472,19 @@ class BackupManager(Construct):
             self.report_bucket = bucket
             build_report_plans(self, p, self.framework, bucket)
 
-    def _plan_for(self, daily_days: int) -> _Plan:
+    def _plan_for(self, daily_days: int) -> ManagedPlan:
         self._build()
         entry = self._plans.get(daily_days)
-        if entry is not None:
-            return entry
-        if daily_days < self.policy.min_backup_retention_days:
-            raise StatefulnessError(
-                f"is below the {self.policy.min_backup_retention_days}-day floor of "
-                f"environment {self.policy.environment!r}.",
-                field="retention_days",
-                value=daily_days,
-                allowed=f"at least {self.policy.min_backup_retention_days}",
-                fix="keep backups longer, or leave it unset.",
-                code="retention-below-floor",
+        if entry is None:
+            assert self.vault is not None
+            assert self.role is not None
+            entry = self._plans[daily_days] = build_plan(
+                self,
+                self.policy,
+                daily_days=daily_days,
+                first=not self._plans,
+                vault=self.vault,
+                dr_vault=self.dr_vault,
+                role_arn=self.role.role_arn,
             )
-        p = self.policy
-        rules = [BackupRules.daily(daily_days, copy_to=self.dr_vault)]
-        if p.weekly_backups:
-            rules.append(BackupRules.weekly(p.weekly_retention_days, copy_to=self.dr_vault))
-        if p.monthly_backups:
-            rules.append(
-                BackupRules.monthly(
-                    p.monthly_retention_days,
-                    cold_after_days=p.monthly_cold_storage_after_days,
-                    copy_to=self.dr_vault,
-                )
-            )
-        if p.continuous_backup:
-            rules.append(BackupRules.continuous(min(daily_days, CONTINUOUS_BACKUP_MAX_DAYS)))
-        plan_id = "Plan" if not self._plans else f"Plan{daily_days}Days"
-        # aws-cdk-lib names a plan after its construct id, which collides across stacks
-        # in one account and region (aws/aws-cdk#38318): name it after its path.
-        base = Names.unique_resource_name(
-            self, max_length=50 - len(plan_id) - 1, allowed_special_characters="-_."
-        )
-        name = f"{base}-{plan_id}"
-        plan = backup.BackupPlan(
-            self, plan_id, backup_plan_name=name, backup_vault=self.vault, backup_plan_rules=rules
-        )
-        assert self.role is not None
-        entry = self._plans[daily_days] = _Plan(plan, name, self.role.role_arn)
         return entry
-
-    def _check_region(self, region: object) -> None:
-        if isinstance(region, str) and Token.is_unresolved(region):
-            return
-        if not isinstance(region, str) or not _REGION.match(region):
-            raise StatefulnessError(
-                "is not an AWS region name.",
-                field="dr_region",
-                value=region,
-                allowed="a region such as 'us-west-2' or 'eu-central-1'",
-                fix="pass the region of the DisasterRecoveryVault's stack.",
-                code="invalid-value",
-            )
-        if region == self._stack.region:
-            raise StatefulnessError(
-                "is the stack's own region: a disaster-recovery copy must leave it.",
-                field="dr_region",
-                value=region,
-                allowed="another AWS region",
-                fix="pass a region other than the stack's.",
-                code="invalid-value",
-            )
-
-    def _resolve_dr_target(
-        self,
-        vault: backup.IBackupVault | None,
-        arn: str | None,
-        region: str | None,
-        name: str | None,
-    ) -> backup.IBackupVault | None:
-        if vault is not None:
-            self._dr_region = Stack.of(vault).region
-            return vault
-        if region is not None:
-            arn = self._stack.format_arn(
-                service="backup",
-                region=region,
-                resource="backup-vault",
-                resource_name=name or default_dr_vault_name(self.policy.environment),
-                arn_format=ArnFormat.COLON_RESOURCE_NAME,
-            )
-            self._dr_region = region
-        if arn is None:
-            return None
-        if not Token.is_unresolved(arn):
-            self._dr_region = self._dr_region or arn.split(":")[3]
-        return backup.BackupVault.from_backup_vault_arn(self, "DisasterRecoveryVault", arn)
-
-
-def _check_vault_arn(arn: object) -> None:
-    if isinstance(arn, str) and Token.is_unresolved(arn):
-        return
-    parts = arn.split(":") if isinstance(arn, str) else []
-    if len(parts) < 7 or parts[2] != "backup" or parts[5] != "backup-vault":
-        raise StatefulnessError(
-            "is not a backup vault ARN.",
-            field="dr_vault_arn",
-            value=arn,
-            allowed="arn:<partition>:backup:<region>:<account>:backup-vault:<name>",
-            fix="copy the ARN from the DR vault (aws backup describe-backup-vault).",
-            code="invalid-value",
-        )

@@ -81,9 +81,7 @@ class _Setup:
         username = getattr(engine, "default_username", None) or "admin"
         # from_username keeps the secret's logical id of CDK's default credentials
         # (from_generated_secret would rename, so replace, an adopted secret).
-        props["credentials"] = rds.Credentials.from_username(
-            username, encryption_key=self.key_ref
-        )
+        props["credentials"] = rds.Credentials.from_username(username, encryption_key=self.key_ref)
 
     def finish(self, database: rds.DatabaseInstance | rds.DatabaseCluster) -> kms.Key | None:
         """Create the secret's key, retain the secret with the data, tag and enrol."""
@@ -182,9 +180,7 @@ class LatticeDatabase(rds.DatabaseInstance):
         defaults: dict[str, Any] = {"multi_az": p.tier is Tier.PROD}
         if p.retains_data:
             defaults["backup_retention"] = Duration.days(setup.native_days)
-        super().__init__(
-            scope, id, vpc=vpc, engine=engine, **{**setup.common, **defaults, **props}
-        )
+        super().__init__(scope, id, vpc=vpc, engine=engine, **{**setup.common, **defaults, **props})
         self.name = name
         self.statefulness_policy: StatefulnessPolicy = p
         self.policy: StatefulnessPolicy = p
