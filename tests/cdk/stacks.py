@@ -85,8 +85,8 @@ def tags_of(resource: dict[str, Any]) -> dict[str, Any]:
 
 def covering_selection(template: Template, logical_id: str) -> dict[str, Any] | None:
     """The ``BackupSelection`` body that selects ``logical_id``: by a Ref/GetAtt in its
-    ``Resources``, or by tag (any ``ListOfTags`` AND every ``Conditions.StringEquals``,
-    as AWS Backup combines them)."""
+    ``Resources``, or by tag (``Resources: ["*"]`` or any ``ListOfTags``, AND every
+    ``Conditions.StringEquals``, as AWS Backup combines them)."""
     resource = template.to_json()["Resources"][logical_id]
     tags = tags_of(resource)
     for selection in template.find_resources("AWS::Backup::BackupSelection").values():
@@ -95,7 +95,9 @@ def covering_selection(template: Template, logical_id: str) -> dict[str, Any] | 
             return dict(body)
         wanted = body.get("ListOfTags", [])
         conditions = body.get("Conditions", {}).get("StringEquals", [])
-        tagged = any(tags.get(t["ConditionKey"]) == t["ConditionValue"] for t in wanted)
+        tagged = body.get("Resources") == ["*"] or any(
+            tags.get(t["ConditionKey"]) == t["ConditionValue"] for t in wanted
+        )
         if tagged and all(
             tags.get(c["ConditionKey"].removeprefix("aws:ResourceTag/")) == c["ConditionValue"]
             for c in conditions

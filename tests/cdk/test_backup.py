@@ -126,7 +126,11 @@ def test_one_manager_is_shared_by_every_construct_in_the_stack(prod: Template) -
         prod.resource_count_is(resource_type, 1)
     # One tag-condition selection covers the three constructs and the reports bucket.
     (selection,) = selections(prod).values()
-    assert "Resources" not in selection
+    assert selection["Resources"] == ["*"]
+    assert [c["ConditionKey"] for c in selection["Conditions"]["StringEquals"]] == [
+        "aws:ResourceTag/lattice:backup",
+        "aws:ResourceTag/lattice:backup-plan",
+    ]
 
 
 def test_prod_vault_is_encrypted_with_a_retained_rotating_key_and_denies_deletes(

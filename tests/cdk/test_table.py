@@ -75,7 +75,7 @@ def test_prod_table_is_selected_in_the_backup_plan(prod: Template) -> None:
     table_id, _ = only(prod, "AWS::DynamoDB::Table")
     selection = covering_selection(prod, table_id)
     assert selection is not None
-    assert selection["ListOfTags"][0]["ConditionValue"] == "prod"
+    assert selection["Conditions"]["StringEquals"][0]["ConditionValue"] == "prod"
 
 
 def test_staging_table_is_retained_with_pitr_but_no_deletion_protection(

@@ -5,8 +5,9 @@ AWS Backup allows 100 selections per plan (not adjustable) and 500 ARNs per sele
 developer guide, "AWS Backup quotas"). So a Lattice resource is enrolled by tag, never
 by ARN: the manager's plan has one selection,
 
-    ListOfTags  lattice:backup = <environment>
-    Conditions  StringEquals aws:ResourceTag/lattice:backup-plan = <plan name>
+    Resources   *
+    Conditions  StringEquals aws:ResourceTag/lattice:backup = <environment>
+                StringEquals aws:ResourceTag/lattice:backup-plan = <plan name>
 
 which picks the resources that carry both tags. The plan condition keeps the selection
 to the plan's own stack: a tag selection alone covers every tagged resource of the
@@ -60,18 +61,19 @@ def tag_for_plan(resource: IConstruct, environment: str, plan_name: str) -> None
 def tag_selection(
     plan: backup.BackupPlan, *, environment: str, plan_name: str, role_arn: str
 ) -> backup.CfnBackupSelection:
-    """The plan's one selection: ``lattice:backup=<environment>`` within this plan."""
+    """The plan's one selection: every resource tagged ``lattice:backup=<environment>``
+    AND ``lattice:backup-plan=<plan name>`` (``Resources: ["*"]`` narrowed by
+    ``Conditions``, which AWS Backup ANDs; ``ListOfTags`` would OR them)."""
     spec = backup.CfnBackupSelection.BackupSelectionResourceTypeProperty(
         iam_role_arn=role_arn,
         selection_name=selection_name(f"{plan_name}-tagged"),
-        list_of_tags=[
-            backup.CfnBackupSelection.ConditionResourceTypeProperty(
-                condition_key=BACKUP_TAG, condition_type="STRINGEQUALS", condition_value=environment
-            )
-        ],
+        resources=["*"],
         # Conditions is untyped JSON in the L1: a struct would render in camelCase.
         conditions={
-            "StringEquals": [{"ConditionKey": _TAG_PREFIX + PLAN_TAG, "ConditionValue": plan_name}]
+            "StringEquals": [
+                {"ConditionKey": _TAG_PREFIX + BACKUP_TAG, "ConditionValue": environment},
+                {"ConditionKey": _TAG_PREFIX + PLAN_TAG, "ConditionValue": plan_name},
+            ]
         },
     )
     return backup.CfnBackupSelection(
