@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Annotations, CfnResource, Stack
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -41,12 +41,11 @@ from ._backup_selection import (
     RequireVersioning,
     SelectsSomething,
     selection_name,
-    tag_for_plan,
     tag_selection,
 )
 from ._backup_vault import MIN_LOCK_COOLING_OFF_DAYS, VaultLockMode, build_vault
 from ._context import check_policy_argument, policy_for
-from ._tags import protect_stack, tag_lattice
+from ._tags import BACKUP_TAG, PLAN_TAG, protect_stack, tag_lattice, tag_resource
 
 __all__ = ["DEFAULT_MANAGER_ID", "BackupManager"]
 
@@ -188,7 +187,7 @@ class BackupManager(Construct):
         Raises :class:`~lattice_cdk.StatefulnessError` when the stack's manager belongs
         to another environment than the one asked for.
         """
-        stack = Stack.of(scope)
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
         existing: BackupManager | None = getattr(stack, _ATTR, None)
         if existing is None:
             return cls(stack, DEFAULT_MANAGER_ID, environment=environment, policy=policy)
@@ -282,6 +281,11 @@ class BackupManager(Construct):
         return self
 
     @property
+    def stack(self) -> Stack:
+        """The stack this manager backs up."""
+        return self._stack
+
+    @property
     def enabled(self) -> bool:
         """True when the policy has backups on (False in ``dev``: nothing is created)."""
         return self.policy.enable_backups
@@ -320,10 +324,25 @@ class BackupManager(Construct):
         """
         if not self.enabled:
             return None
+        nodes = [resource] if isinstance(resource, CfnResource) else resource.node.find_all()
+        buckets = any(isinstance(node, s3.CfnBucket) for node in nodes)
+        tags = self.enrolment_tags(retention_days=retention_days, bucket=buckets)
+        for node in nodes:
+            if isinstance(node, CfnResource):
+                tag_resource(node, tags)
+        return self._plan_for(retention_days or self.policy.backup_retention_days).tagged
+
+    def enrolment_tags(
+        self, *, retention_days: int | None = None, bucket: bool = False
+    ) -> dict[str, str]:
+        """The tags that put a resource in the plan for ``retention_days`` (default: the
+        manager's), whose selection is created on first use. ``bucket``: the resource is a
+        bucket (the role then gets AWS Backup's S3 policies). Empty when backups are off."""
+        if not self.enabled:
+            return {}
         entry = self._plan_for(retention_days or self.policy.backup_retention_days)
-        if any(isinstance(node, s3.CfnBucket) for node in resource.node.find_all()):
+        if bucket:
             self._allow_s3()
-        tag_for_plan(resource, self.policy.environment, entry.name)
         if entry.tagged is None:
             assert self.role is not None
             entry.tagged = tag_selection(
@@ -332,7 +351,7 @@ class BackupManager(Construct):
                 plan_name=entry.name,
                 role_arn=self.role.role_arn,
             )
-        return entry.tagged
+        return {BACKUP_TAG: self.policy.environment, PLAN_TAG: entry.name}
 
     def add_resource(
         self,

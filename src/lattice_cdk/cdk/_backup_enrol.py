@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnResource
+from aws_cdk import CfnResource, Stack
+from aws_cdk.aws_s3 import CfnBucket
 from constructs import Construct, IConstruct
 
 from .._errors import StatefulnessError
 from .._policy import Removal, StatefulnessPolicy, create_statefulness_policy
 from ._backup import BackupManager
-from ._tags import protect_stack, record_lattice_view, tag_lattice
+from ._tags import lattice_tags, protect_stack, record_lattice_view, tag_lattice, tag_resource
 
 __all__ = ["finish_construct", "manager_for"]
 
@@ -41,23 +42,37 @@ def manager_for(
 def finish_construct(
     construct: Construct,
     *,
+    scope: Construct,
     resource: CfnResource,
     policy: StatefulnessPolicy,
     name: str,
     removal: Removal,
     backup_manager: BackupManager | None,
     own_retention: bool,
+    tag_children: bool = False,
 ) -> BackupManager | None:
-    """Tag the construct (environment, protection, name), protect the stack, record
-    Lattice's view in ``resource``'s Metadata (the guard and the checker read its
+    """``scope`` is the construct's (a stack, usually: no need to look it up).
+
+    Tag the resource (environment, protection, name; with ``tag_children`` every
+    taggable resource of the construct, e.g. a database's secret), protect the stack,
+    record Lattice's view in ``resource``'s Metadata (the guard and the checker read its
     ``environment``), and enrol ``resource`` in the stack's backups by tag (with the
     construct's own retention only when it has one). Returns the manager, or ``None``
     when backups are off."""
-    tag_lattice(construct, policy, name=name)
-    protect_stack(construct, policy)
+    tags: dict[str, str] = {}
+    if tag_children:
+        tag_lattice(construct, policy, name=name)
+    else:
+        tags.update(lattice_tags(policy, name=name))
+    stack = scope if isinstance(scope, Stack) else Stack.of(construct)
     record_lattice_view(resource, policy, name=name, removal=removal.value)
-    manager = manager_for(construct, policy, backup_manager)
+    manager = manager_for(stack, policy, backup_manager)
+    if manager is None or manager.stack is not stack:
+        protect_stack(stack, policy)  # else the manager, which protects its stack, did
     if manager is not None:
         days = policy.backup_retention_days if own_retention else None
-        manager.enrol(resource, retention_days=days)
+        tags.update(
+            manager.enrolment_tags(retention_days=days, bucket=isinstance(resource, CfnBucket))
+        )
+    tag_resource(resource, tags)
     return manager

@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 
 import jsii
-from aws_cdk import CfnResource, IStableListProducer, Lazy, TagManager, Token
+from aws_cdk import CfnResource, IStableListProducer, Lazy, Token
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, IConstruct, IValidation
+from constructs import Construct, IValidation
 
 from ..cfn._knowledge import stateful_types
 from ..checker.rules.lat1305_backup_quota import MAX_ARNS, MAX_WILDCARD_ARNS
@@ -35,7 +35,6 @@ __all__ = [
     "RequireVersioning",
     "SelectsSomething",
     "selection_name",
-    "tag_for_plan",
     "tag_selection",
 ]
 
@@ -47,15 +46,6 @@ def selection_name(label: str) -> str:
     """``label`` as AWS Backup accepts it: 1-50 letters, digits, '-', '_' and '.'."""
     cleaned = _SELECTION_NAME.sub("-", label).strip("-") or "selection"
     return cleaned[-50:].lstrip("-_.") or "selection"
-
-
-def tag_for_plan(resource: IConstruct, environment: str, plan_name: str) -> None:
-    """Tag ``resource`` (an L1, or every taggable L1 under an L2) into the plan's selection."""
-    for node in resource.node.find_all():
-        tags = TagManager.of(node) if isinstance(node, CfnResource) else None
-        if tags is not None:
-            tags.set_tag(BACKUP_TAG, environment, 100)
-            tags.set_tag(PLAN_TAG, plan_name, 100)
 
 
 def tag_selection(

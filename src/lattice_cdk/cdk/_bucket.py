@@ -124,6 +124,7 @@ class LatticeBucket(s3.Bucket):
         self.statefulness_policy: StatefulnessPolicy = p
         self.backup_manager = finish_construct(
             self,
+            scope=scope,
             resource=self.node.default_child,  # type: ignore[arg-type]
             policy=p,
             name=name,

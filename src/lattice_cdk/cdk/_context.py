@@ -33,6 +33,23 @@ __all__ = [
 ENVIRONMENT_CONTEXT_KEY = "lattice:environment"
 #: CDK context key registering custom environments: ``{"qa": "staging"}``.
 ENVIRONMENTS_CONTEXT_KEY = "lattice:environments"
+_CONTEXT_CACHE = "_lattice_context"
+
+
+def context_value(scope: Construct, key: str) -> Any:
+    """``scope.node.try_get_context(key)``, read once per scope.
+
+    Context is fixed once a scope has children (CDK refuses ``set_context`` then), and
+    a Lattice construct is a child: so every later construct in the same scope reads
+    the same value, which is kept on the scope instead of asked of jsii again.
+    """
+    cache: dict[str, Any] | None = getattr(scope, _CONTEXT_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(scope, _CONTEXT_CACHE, cache)
+    if key not in cache:
+        cache[key] = scope.node.try_get_context(key)
+    return cache[key]
 
 
 def register_context_environments(scope: Construct) -> None:
@@ -41,7 +58,7 @@ def register_context_environments(scope: Construct) -> None:
     Accepts a mapping or a JSON object string (what ``-c`` on the command line gives).
     Registering the same name on the same tier twice is a no-op.
     """
-    raw: Any = scope.node.try_get_context(ENVIRONMENTS_CONTEXT_KEY)
+    raw: Any = context_value(scope, ENVIRONMENTS_CONTEXT_KEY)
     if raw is None:
         return
     if isinstance(raw, str):
@@ -65,7 +82,7 @@ def resolve_construct_environment(scope: Construct, environment: str | None) -> 
     register_context_environments(scope)
     name: Any = environment
     if name is None:
-        name = scope.node.try_get_context(ENVIRONMENT_CONTEXT_KEY)
+        name = context_value(scope, ENVIRONMENT_CONTEXT_KEY)
     try:
         return default_registry.resolve(name).name
     except UnknownEnvironmentError as error:

@@ -187,12 +187,14 @@ class LatticeDatabase(rds.DatabaseInstance):
         self.secret_key = setup.finish(self)
         self.backup_manager = finish_construct(
             self,
+            scope=scope,
             resource=self.node.default_child,  # type: ignore[arg-type]
             policy=p,
             name=name,
             removal=p.snapshot_removal_policy,
             backup_manager=backup_manager,
             own_retention=setup.own_retention,
+            tag_children=True,
         )
 
     @property
@@ -279,12 +281,14 @@ class LatticeDatabaseCluster(rds.DatabaseCluster):
         self.secret_key = setup.finish(self)
         self.backup_manager = finish_construct(
             self,
+            scope=scope,
             resource=self.node.default_child,  # type: ignore[arg-type]
             policy=p,
             name=name,
             removal=p.snapshot_removal_policy,
             backup_manager=backup_manager,
             own_retention=setup.own_retention,
+            tag_children=True,
         )
 
     @property

@@ -108,6 +108,7 @@ class LatticeTable(dynamodb.Table):
         self.policy: StatefulnessPolicy = p
         self.backup_manager = finish_construct(
             self,
+            scope=scope,
             resource=self.node.default_child,  # type: ignore[arg-type]
             policy=p,
             name=name,

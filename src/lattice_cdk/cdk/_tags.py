@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnResource, Stack, Tags
+from aws_cdk import CfnResource, Stack, TagManager, Tags
 from constructs import Construct
 
 from .._policy import StatefulnessPolicy
@@ -16,9 +16,11 @@ __all__ = [
     "NAME_TAG",
     "PLAN_TAG",
     "PROTECTION_TAG",
+    "lattice_tags",
     "protect_stack",
     "record_lattice_view",
     "tag_lattice",
+    "tag_resource",
 ]
 
 #: Canonical environment name (the checker reads it to know a stack's environment).
@@ -33,15 +35,33 @@ BACKUP_TAG = "lattice:backup"
 PLAN_TAG = "lattice:backup-plan"
 #: Resource Metadata key holding Lattice's view of a resource.
 LATTICE_METADATA_KEY = "lattice"
+#: What ``Tags.of(...).add`` uses by default.
+_TAG_PRIORITY = 100
 
 
 def tag_lattice(scope: Construct, policy: StatefulnessPolicy, *, name: str | None = None) -> None:
     """Tag every taggable resource under ``scope`` with the environment and protection."""
     tags = Tags.of(scope)
-    tags.add(ENVIRONMENT_TAG, policy.environment)
-    tags.add(PROTECTION_TAG, policy.protection_level.value)
+    for key, value in lattice_tags(policy, name=name).items():
+        tags.add(key, value)
+
+
+def tag_resource(resource: CfnResource, tags: dict[str, str]) -> None:
+    """Set ``tags`` on one L1 resource directly (no aspect: one call per tag), at the
+    priority ``Tags.of(...).add`` uses, so an app's own tag of the same key still wins
+    when applied closer to the resource."""
+    manager = TagManager.of(resource) if tags else None
+    if manager is not None:
+        for key, value in tags.items():
+            manager.set_tag(key, value, _TAG_PRIORITY)
+
+
+def lattice_tags(policy: StatefulnessPolicy, *, name: str | None = None) -> dict[str, str]:
+    """The environment, protection (and name) tags :func:`tag_lattice` applies."""
+    tags = {ENVIRONMENT_TAG: policy.environment, PROTECTION_TAG: policy.protection_level.value}
     if name is not None:
-        tags.add(NAME_TAG, name)
+        tags[NAME_TAG] = name
+    return tags
 
 
 def record_lattice_view(
@@ -68,6 +88,6 @@ def protect_stack(scope: Construct, policy: StatefulnessPolicy) -> None:
     reports LAT2501).
     """
     if policy.termination_protection:
-        stack = Stack.of(scope)
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
         if not stack.termination_protection:
             stack.termination_protection = True
