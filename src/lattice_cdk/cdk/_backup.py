@@ -30,7 +30,7 @@ from .._errors import LatticeError, StatefulnessError
 from .._policy import StatefulnessPolicy
 from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
 from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target
-from ._backup_plan import ManagedPlan, build_plan
+from ._backup_plan import ManagedPlan, allow_s3, build_plan, build_role
 from ._backup_reports import (
     REPORT_BUCKET_NAME,
     build_framework,
@@ -52,11 +52,6 @@ __all__ = ["DEFAULT_MANAGER_ID", "BackupManager"]
 #: Construct id of a stack's manager (:meth:`BackupManager.of`); deployed vaults keep it.
 DEFAULT_MANAGER_ID = "LatticeBackup"
 
-_BACKUP_POLICY = "service-role/AWSBackupServiceRolePolicyForBackup"
-_RESTORE_POLICY = "service-role/AWSBackupServiceRolePolicyForRestores"
-# S3 needs its own managed policies (aws/aws-cdk#21968): they live at the policy root.
-_S3_BACKUP_POLICY = "AWSBackupServiceRolePolicyForS3Backup"
-_S3_RESTORE_POLICY = "AWSBackupServiceRolePolicyForS3Restore"
 _ATTR = "_lattice_backup_manager"
 
 
@@ -434,13 +429,9 @@ class BackupManager(Construct):
         return existing
 
     def _allow_s3(self) -> None:
-        """AWS Backup for S3 needs its own managed policies on the role (aws/aws-cdk#21968)."""
         assert self.role is not None
         if not self._s3_policies_added:
-            for policy_name in (_S3_BACKUP_POLICY, _S3_RESTORE_POLICY):
-                self.role.add_managed_policy(
-                    iam.ManagedPolicy.from_aws_managed_policy_name(policy_name)
-                )
+            allow_s3(self.role)
             self._s3_policies_added = True
 
     # -- building ----------------------------------------------------------------------
@@ -469,16 +460,7 @@ class BackupManager(Construct):
                 f"every backup, but no disaster-recovery vault was given. Fix: "
                 f"{CROSS_REGION_INFO.fix}",
             )
-        self.role = iam.Role(
-            self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("backup.amazonaws.com"),
-            description="AWS Backup role for Lattice backups and restores",
-            managed_policies=[
-                iam.ManagedPolicy.from_aws_managed_policy_name(_BACKUP_POLICY),
-                iam.ManagedPolicy.from_aws_managed_policy_name(_RESTORE_POLICY),
-            ],
-        )
+        self.role = build_role(self)
         self.plan = self._plan_for(p.backup_retention_days).plan
         if p.compliance_reporting:
             self.framework = build_framework(

@@ -1,9 +1,11 @@
-"""A plan of the :class:`BackupManager`: its rules, from the policy, and its selections."""
+"""A plan of the :class:`BackupManager`: its rules, from the policy, its selections,
+and the role AWS Backup runs them as."""
 
 from __future__ import annotations
 
 from aws_cdk import Names
 from aws_cdk import aws_backup as backup
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .._errors import StatefulnessError
@@ -11,7 +13,32 @@ from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
 from ._backup_rules import BackupRules
 from ._backup_selection import ArnBatches
 
-__all__ = ["ManagedPlan", "build_plan"]
+__all__ = ["ManagedPlan", "allow_s3", "build_plan", "build_role"]
+
+_BACKUP_POLICY = "service-role/AWSBackupServiceRolePolicyForBackup"
+_RESTORE_POLICY = "service-role/AWSBackupServiceRolePolicyForRestores"
+# S3 needs its own managed policies (aws/aws-cdk#21968): they live at the policy root.
+_S3_POLICIES = ("AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore")
+
+
+def build_role(scope: Construct) -> iam.Role:
+    """The role (id ``Role``) AWS Backup assumes, with its backup and restore policies."""
+    return iam.Role(
+        scope,
+        "Role",
+        assumed_by=iam.ServicePrincipal("backup.amazonaws.com"),
+        description="AWS Backup role for Lattice backups and restores",
+        managed_policies=[
+            iam.ManagedPolicy.from_aws_managed_policy_name(_BACKUP_POLICY),
+            iam.ManagedPolicy.from_aws_managed_policy_name(_RESTORE_POLICY),
+        ],
+    )
+
+
+def allow_s3(role: iam.Role) -> None:
+    """Give ``role`` what AWS Backup for S3 needs on top (aws/aws-cdk#21968); once."""
+    for name in _S3_POLICIES:
+        role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(name))
 
 
 class ManagedPlan:
