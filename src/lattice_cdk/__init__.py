@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .cdk import LatticeDatabase as LatticeDatabase
     from .cdk import LatticeDatabaseCluster as LatticeDatabaseCluster
     from .cdk import LatticeTable as LatticeTable
+    from .cdk import LatticeTableV2 as LatticeTableV2
 
 # Public names loaded on first access: name -> module. The CDK layer loads aws_cdk;
 # the policy and the environments are not needed by every verb (``lattice diff``,
@@ -52,6 +53,7 @@ _LAZY: dict[str, str] = {
     "LatticeDatabase": "lattice_cdk.cdk",
     "LatticeDatabaseCluster": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
+    "LatticeTableV2": "lattice_cdk.cdk",
     "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",
 }

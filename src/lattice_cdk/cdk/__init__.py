@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._guard import StatefulnessGuard as StatefulnessGuard
     from ._removal import to_removal_policy as to_removal_policy
     from ._table import LatticeTable as LatticeTable
+    from ._table import LatticeTableV2 as LatticeTableV2
     from ._tags import BACKUP_TAG as BACKUP_TAG
     from ._tags import ENVIRONMENT_TAG as ENVIRONMENT_TAG
     from ._tags import LATTICE_METADATA_KEY as LATTICE_METADATA_KEY
@@ -51,6 +52,7 @@ _LAZY: dict[str, str] = {
     "LatticeDatabase": "._database",
     "LatticeDatabaseCluster": "._database",
     "LatticeTable": "._table",
+    "LatticeTableV2": "._table",
     "StatefulnessGuard": "._guard",
     "policy_for": "._context",
     "register_context_environments": "._context",

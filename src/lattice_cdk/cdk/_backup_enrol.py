@@ -50,6 +50,7 @@ def finish_construct(
     backup_manager: BackupManager | None,
     own_retention: bool,
     tag_children: bool = False,
+    tag_target: IConstruct | None = None,
 ) -> BackupManager | None:
     """``scope`` is the construct's (a stack, usually: no need to look it up).
 
@@ -57,8 +58,9 @@ def finish_construct(
     taggable resource of the construct, e.g. a database's secret), protect the stack,
     record Lattice's view in ``resource``'s Metadata (the guard and the checker read its
     ``environment``), and enrol ``resource`` in the stack's backups by tag (with the
-    construct's own retention only when it has one). Returns the manager, or ``None``
-    when backups are off."""
+    construct's own retention only when it has one); ``tag_target`` takes the tags
+    instead of ``resource`` (an L2 that renders its own, as ``TableV2``). Returns the
+    manager, or ``None`` when backups are off."""
     tags: dict[str, str] = {}
     if tag_children:
         tag_lattice(construct, policy, name=name)
@@ -74,5 +76,5 @@ def finish_construct(
         tags.update(
             manager.enrolment_tags(retention_days=days, bucket=isinstance(resource, CfnBucket))
         )
-    tag_resource(resource, tags)
+    tag_resource(tag_target or resource, tags)
     return manager

@@ -14,7 +14,7 @@ from ._bucket import check_name
 from ._context import policy_for
 from ._removal import to_removal_policy
 
-__all__ = ["LatticeTable"]
+__all__ = ["LatticeTable", "LatticeTableV2"]
 
 
 class LatticeTable(dynamodb.Table):
@@ -78,18 +78,7 @@ class LatticeTable(dynamodb.Table):
             deletion_protection=table_props.pop("deletion_protection", None),
             point_in_time_recovery=pitr_given,
         )
-        given = table_props.pop("point_in_time_recovery_specification", None)
-        days = (
-            given.get("recovery_period_in_days")
-            if isinstance(given, dict)
-            else getattr(given, "recovery_period_in_days", None)
-        )
-        pitr = dynamodb.PointInTimeRecoverySpecification(
-            point_in_time_recovery_enabled=p.point_in_time_recovery,
-            recovery_period_in_days=(days or CONTINUOUS_BACKUP_MAX_DAYS)
-            if p.point_in_time_recovery
-            else None,
-        )
+        pitr = _pitr(p, table_props)
         defaults: dict[str, Any] = {"billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST}
         if p.retains_data:
             defaults["encryption"] = dynamodb.TableEncryption.AWS_MANAGED
@@ -121,6 +110,86 @@ class LatticeTable(dynamodb.Table):
     def table(self) -> dynamodb.Table:
         """The table itself (kept from when it wrapped one)."""
         return self
+
+
+class LatticeTableV2(dynamodb.TableV2):
+    """A ``dynamodb.TableV2`` (``AWS::DynamoDB::GlobalTable``) protected like
+    :class:`LatticeTable`: for apps on ``TableV2``, with its logical id.
+
+    Protections and tags are set on the table and each replica as ``TableV2`` renders
+    them (``Replicas[].DeletionProtectionEnabled``, ``PointInTimeRecoverySpecification``,
+    ``Tags``); billing is ``TableV2``'s on-demand default; AWS-managed KMS encryption
+    where data is retained. Parameters as :class:`LatticeTable`'s; ``table_props`` are
+    ``TableV2`` props.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        environment: str | None = None,
+        force_retain: bool = False,
+        backup_retention_days: int | None = None,
+        backup_manager: BackupManager | None = None,
+        policy: StatefulnessPolicy | None = None,
+        **table_props: Any,
+    ) -> None:
+        check_name(name)
+        p = policy_for(
+            scope,
+            environment=environment,
+            policy=policy,
+            force_retain=force_retain,
+            backup_retention_days=backup_retention_days,
+            removal_policy=table_props.pop("removal_policy", None),
+            deletion_protection=table_props.pop("deletion_protection", None),
+            point_in_time_recovery=_pitr_override(table_props),
+        )
+        defaults: dict[str, Any] = {}
+        if p.retains_data:
+            defaults["encryption"] = dynamodb.TableEncryptionV2.aws_managed_key()
+        super().__init__(
+            scope,
+            id,
+            removal_policy=to_removal_policy(p.removal_policy),
+            deletion_protection=p.deletion_protection,
+            point_in_time_recovery_specification=_pitr(p, table_props),
+            **{**defaults, **table_props},
+        )
+        self.name = name
+        self.statefulness_policy: StatefulnessPolicy = p
+        self.policy: StatefulnessPolicy = p
+        self.backup_manager = finish_construct(
+            self,
+            scope=scope,
+            resource=self.node.default_child,  # type: ignore[arg-type]
+            policy=p,
+            name=name,
+            removal=p.removal_policy,
+            backup_manager=backup_manager,
+            own_retention=backup_retention_days is not None,
+            tag_target=self,  # TableV2 renders its tags into each replica
+        )
+
+
+def _pitr(
+    policy: StatefulnessPolicy, props: dict[str, Any]
+) -> dynamodb.PointInTimeRecoverySpecification:
+    """PITR as the policy requires, keeping a given ``recovery_period_in_days``."""
+    given = props.pop("point_in_time_recovery_specification", None)
+    days = (
+        given.get("recovery_period_in_days")
+        if isinstance(given, dict)
+        else getattr(given, "recovery_period_in_days", None)
+    )
+    return dynamodb.PointInTimeRecoverySpecification(
+        point_in_time_recovery_enabled=policy.point_in_time_recovery,
+        recovery_period_in_days=(days or CONTINUOUS_BACKUP_MAX_DAYS)
+        if policy.point_in_time_recovery
+        else None,
+    )
 
 
 def _pitr_override(props: dict[str, Any]) -> bool | None:

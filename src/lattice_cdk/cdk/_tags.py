@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnResource, Stack, TagManager, Tags
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from .._policy import StatefulnessPolicy
 
@@ -46,8 +46,9 @@ def tag_lattice(scope: Construct, policy: StatefulnessPolicy, *, name: str | Non
         tags.add(key, value)
 
 
-def tag_resource(resource: CfnResource, tags: dict[str, str]) -> None:
-    """Set ``tags`` on one L1 resource directly (no aspect: one call per tag), at the
+def tag_resource(resource: IConstruct, tags: dict[str, str]) -> None:
+    """Set ``tags`` on one taggable construct (an L1, or an L2 that renders its own)
+    directly (no aspect: one call per tag), at the
     priority ``Tags.of(...).add`` uses, so an app's own tag of the same key still wins
     when applied closer to the resource."""
     manager = TagManager.of(resource) if tags else None
