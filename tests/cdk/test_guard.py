@@ -17,7 +17,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from lattice_cdk import StatefulnessError, UnknownEnvironmentError, create_statefulness_policy
+from lattice_cdk import StatefulnessError, UnknownEnvironmentError
 from lattice_cdk._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from lattice_cdk.cdk import BackupManager
 from lattice_cdk.cdk._guard import MARKER_ID, StatefulnessGuard

@@ -29,11 +29,12 @@ from aws_cdk import (
 from .._config import load_config
 from .._environments import EnvironmentRegistry
 from .._errors import UnknownEnvironmentError
-from .._findings import Finding
+from .._findings import Finding, Severity
 from .._policy import StatefulnessPolicy
 from .._records import replace
 from .._version import __version__
 from ..cfn._model import Assembly
+from ..checker.rules import CANNOT_EVALUATE
 from ._plugin import PLUGIN_NAME, assembly_for, violation
 from ._tags import LATTICE_METADATA_KEY
 
@@ -84,12 +85,16 @@ class GuardCheck:
         )
         findings = guard_findings(guarded, self._policy)
         violations = [violation(f) for f in findings]
-        return PolicyValidationPluginReport(success=not violations, violations=violations)
+        # A guarded rule that cannot be evaluated (a DeletionPolicy only deploy time
+        # knows) is reported with the checker's severity; only errors fail the synth.
+        failed = any(f.severity is Severity.ERROR for f in findings)
+        return PolicyValidationPluginReport(success=not failed, violations=violations)
 
 
 def guard_findings(assembly: Assembly, policy: StatefulnessPolicy) -> list[Finding]:
-    """What fails a guarded synth: ``lattice check`` in the guard's environment,
-    restricted to :data:`GUARDED_RULES`, acknowledged findings left out."""
+    """What a guarded synth reports: ``lattice check`` in the guard's environment,
+    restricted to :data:`GUARDED_RULES` (and the checker's "cannot evaluate" findings
+    for them), acknowledged findings left out."""
     from ..checker import check
 
     config = load_config()
@@ -104,8 +109,18 @@ def guard_findings(assembly: Assembly, policy: StatefulnessPolicy) -> list[Findi
     return [
         _named_mismatch(f, stacks.get(f.stack), policy.environment)
         for f in result.findings
-        if f.rule_id in GUARDED_RULES and f.acknowledged is None
+        if f.acknowledged is None and _guarded(f)
     ]
+
+
+def _guarded(finding: Finding) -> bool:
+    if finding.rule_id in GUARDED_RULES:
+        return True
+    # The engine reports a rule it cannot evaluate as LAT2901, its message starting
+    # with the rule's id in brackets.
+    return finding.rule_id == CANNOT_EVALUATE.rule_id and any(
+        finding.message.startswith(f"[{rule_id}]") for rule_id in GUARDED_RULES
+    )
 
 
 def _named_mismatch(finding: Finding, stack: object, environment: str) -> Finding:

@@ -163,7 +163,9 @@ def violation(finding: Finding) -> cdk.PolicyViolation:
     (in-memory mode: tests, ``CDK_APP_MODE=inmemory``) that text is what a test or a
     user matches on, and CDK's own "Acknowledge with" line is not a rule id."""
     logical_id = finding.logical_id or f"(stack {finding.stack})"
-    where = finding.construct_path or f"{finding.stack}/{logical_id}"
+    where = finding.construct_path or (
+        f"{finding.stack}/{finding.logical_id}" if finding.logical_id else f"stack {finding.stack}"
+    )
     return cdk.PolicyViolation(
         rule_name=finding.rule_id,
         description=f"[{finding.rule_id}] {where}: {finding.title}: {finding.message}",
