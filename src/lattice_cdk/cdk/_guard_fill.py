@@ -45,9 +45,12 @@ _SNAKE: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 class _Check(Record):
-    """One property to fill: its path split on dots and the value that turns it on."""
+    """One property to fill: the L1 property (its jsii name and Python attribute), the
+    rest of its path split on dots, and the value that turns it on."""
 
-    parts: tuple[str, ...]
+    name: str
+    attribute: str
+    rest: tuple[str, ...]
     value: Any
 
 
@@ -55,7 +58,7 @@ class _TypePlan(Record):
     """What the pass does to one stateful type."""
 
     checks: tuple[_Check, ...]
-    #: The Python attribute that, when set, makes the resource a cluster member.
+    #: The L1 property that, when set, makes the resource a cluster member.
     member: str | None
     enrol: bool
 
@@ -88,8 +91,8 @@ def plan_for(
             continue
         member = known.cluster_member_property
         types[known.type] = _TypePlan(
-            checks=tuple(_Check(tuple(c.path.split(".")), _on_value(c)) for c in checks),
-            member=None if member is None else _snake(_camel(member)),
+            checks=tuple(_check(c) for c in checks),
+            member=None if member is None else _camel(member),
             enrol=enrolled,
         )
     return FillPlan(
@@ -115,8 +118,11 @@ def _checks_for(known: StatefulType, policy: StatefulnessPolicy) -> tuple[Proper
     )
 
 
-def _on_value(check: PropertyCheck) -> Any:
-    return check.on if check.on is not None else check.min
+def _check(check: PropertyCheck) -> _Check:
+    head, *rest = check.path.split(".")
+    name = _camel(head)
+    value = check.on if check.on is not None else check.min
+    return _Check(name=name, attribute=_snake(name), rest=tuple(rest), value=value)
 
 
 def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], list[Stack]]:
@@ -165,7 +171,11 @@ def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> b
     """Fill one stateful resource; True when it is enrolled."""
     attributes = _ATTRIBUTES[type(resource)]
     member = known.member
-    if member is not None and member in attributes and getattr(resource, member) is not None:
+    if (
+        member is not None
+        and _snake(member) in attributes
+        and jsii.get(resource, member) is not None
+    ):
         return False  # an instance of a DB cluster: the cluster holds the data
     for check in known.checks:
         _fill_property(resource, attributes, check)
@@ -182,15 +192,15 @@ def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> b
 
 
 def _fill_property(resource: CfnResource, attributes: frozenset[str], check: _Check) -> None:
-    head, rest = check.parts[0], check.parts[1:]
-    attribute = _snake(_camel(head))
-    if attribute not in attributes:
+    name, rest = check.name, check.rest
+    if check.attribute not in attributes:
         return  # this aws-cdk-lib's L1 has no such property: never filled
-    current = getattr(resource, attribute)
+    # jsii's get/set: what the L1's typed property does, less its Python type check.
+    current = jsii.get(resource, name)
     if current is None:
         if rest and rest[0] == "*":
             return  # no list, nothing to fill item by item
-        setattr(resource, attribute, _nested(rest, check.value))
+        jsii.set(resource, name, _nested(rest, check.value))
         return
     if not rest:
         return  # set (a value or a token)
@@ -207,7 +217,7 @@ def _fill_property(resource: CfnResource, attributes: frozenset[str], check: _Ch
             return  # a struct that sets it
     filled = Filled(current)
     filled.add(rest, check.value)
-    setattr(resource, attribute, filled)
+    jsii.set(resource, name, filled)
 
 
 def _nested(parts: Sequence[str], value: Any) -> Any:
