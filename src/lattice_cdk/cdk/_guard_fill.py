@@ -24,7 +24,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import jsii
-from aws_cdk import CfnResource, IResolvable, IResolveContext, NestedStack, Stack, Stage, TagManager
+from aws_cdk import (
+    CfnResource,
+    ConstructSelector,
+    IResolvable,
+    IResolveContext,
+    NestedStack,
+    Stack,
+    Stage,
+    TagManager,
+)
 from constructs import IConstruct
 
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY
@@ -40,6 +49,8 @@ __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
 _TYPES: dict[type, str | None] = {}
 # Python attribute names each L1 class has, read once per class.
 _ATTRIBUTES: dict[type, frozenset[str]] = {}
+#: The resource a nested stack is in its parent.
+NESTED_STACK_TYPE: Final = "AWS::CloudFormation::Stack"
 _CAPS: Final = re.compile(r"^[A-Z]+(?=[A-Z][a-z0-9]|$)")
 _SNAKE: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -131,18 +142,22 @@ def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], list[Stack]]:
     template_files: list[str] = []
     enrol: list[Stack] = []
     units: list[tuple[Stack, Sequence[IConstruct]]] = []
+    # Only the resources of the planned types (and nested stacks), selected in Node: a
+    # few hundred proxies instead of every construct of the app.
+    selector = ConstructSelector.resources_of_type(*plan.types, NESTED_STACK_TYPE)
     if isinstance(scope, Stage | Stack):
         for stack in _stacks_under(scope):
+            _fill_stack(stack, plan, template_files)
             if not plan.reads:
-                _fill_stack(stack, plan, template_files)  # nested stacks: their parent's
-                continue
-            found = stack.node.find_all()  # a root stack's include its nested stacks'
-            for node in found:
-                if isinstance(node, Stack):
-                    _fill_stack(node, plan, template_files)
-            units.append((stack, found))
+                continue  # nested stacks: their parent's metadata
+            selected = selector.select(stack)  # a root stack's include its nested stacks'
+            if any(_type_of(type(node)) == NESTED_STACK_TYPE for node in selected):
+                for node in stack.node.find_all():
+                    if isinstance(node, Stack) and node is not stack:
+                        _fill_stack(node, plan, template_files)
+            units.append((stack, selected))
     elif plan.reads:
-        units.append((_root_stack(Stack.of(scope)), scope.node.find_all()))
+        units.append((_root_stack(Stack.of(scope)), selector.select(scope)))
     for root, nodes in units:
         enrolled = False
         for node in nodes:

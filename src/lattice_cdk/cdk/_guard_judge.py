@@ -138,7 +138,7 @@ def _named_mismatch(finding: Finding, stack: object, environment: str) -> Findin
         message=(
             f"environment mismatch: {where} is a Lattice construct built for environment "
             f"{built_for!r}, under a StatefulnessGuard for {environment!r}, so it carries "
-            f"{built_for!r}'s protection ({finding.message})"
+            f"the protection of {built_for!r} ({finding.message})"
         ),
         fix=(
             f"build it for {environment!r} (environment={environment!r}, or leave "
