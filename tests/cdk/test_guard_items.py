@@ -15,7 +15,7 @@ from aws_cdk import aws_s3 as s3
 from lattice_cdk import LatticeBucket, StatefulnessError, StatefulnessGuard
 
 from ..helpers import run_lattice
-from .guard_app import PARTITION_KEY, by_type, plain_app
+from .guard_app import by_type, plain_app
 
 
 def test_the_one_line_guard_leaves_nothing_for_lattice_check_to_fail() -> None:
@@ -48,9 +48,8 @@ def test_a_string_true_deletion_protection_passes_as_it_does_in_lattice_check() 
     table.add_property_override("DeletionProtectionEnabled", "true")
     StatefulnessGuard.apply(app, environment="prod")
     template = app.synth().get_stack_by_name("Data").template
-    assert by_type(template, "AWS::DynamoDB::Table")["Orders"]["Properties"][
-        "DeletionProtectionEnabled"
-    ] == "true"
+    (orders,) = by_type(template, "AWS::DynamoDB::Table").values()
+    assert orders["Properties"]["DeletionProtectionEnabled"] == "true"
 
 
 def test_a_construct_of_another_environment_is_reported_as_a_mismatch() -> None:
