@@ -72,12 +72,22 @@ MARKER_ID: Final = "LatticeStatefulnessGuard"
 # in prod/staging the guard raises it to RETAIN instead of failing the synth.
 _CDK_DEFAULT_DESTROY: Final = ("AWS::SQS::Queue", "AWS::SecretsManager::Secret")
 _PROTECTED_TIERS: Final = (Tier.PROD, Tier.STAGING)
-# Guards by the jsii reference of each scope (and Stage) they are installed on.
-_INSTALLED: dict[str, StatefulnessGuard] = {}
 
 
-def _ref(node: object) -> str:
-    return str(node.__jsii_ref__.ref)  # type: ignore[attr-defined]
+class _Marker(Construct):
+    """The resource-less construct a guard adds under each scope it is installed on: it
+    carries the guard (so a second ``apply`` finds it in the tree) and its one aspect
+    visit runs the pass."""
+
+    def __init__(self, scope: Construct, guard: StatefulnessGuard) -> None:
+        super().__init__(scope, MARKER_ID)
+        self.guard = guard
+
+
+def _installed(node: IConstruct) -> StatefulnessGuard | None:
+    """The guard installed on ``node`` itself, if any."""
+    marker = node.node.try_find_child(MARKER_ID)
+    return marker.guard if isinstance(marker, _Marker) else None
 
 
 class StatefulnessGuard:
@@ -213,7 +223,7 @@ class StatefulnessGuard:
             if isinstance(ancestor, Stage):
                 break  # aspects stop at a Stage: a guard above it does not reach here
         for node in (*above, *nodes):
-            existing = _INSTALLED.get(_ref(node))
+            existing = _installed(node)
             if existing is None:
                 continue
             if existing.policy.environment != wanted.environment:
@@ -236,7 +246,7 @@ class StatefulnessGuard:
         )
         guard._install(scope)
         for node in nodes:
-            if node is not scope and isinstance(node, Stage) and _ref(node) not in _INSTALLED:
+            if node is not scope and isinstance(node, Stage) and _installed(node) is None:
                 guard._install(node)
         scope.node.add_validation(_StagesCovered(scope))
         if fail_synth:
@@ -267,7 +277,6 @@ class StatefulnessGuard:
 
     def _install(self, scope: IConstruct) -> None:
         """Register the type-based aspects (run in Node) and the one Python pass."""
-        _INSTALLED[_ref(scope)] = self
         policy = self.policy
         holding = [t for t in stateful_types().values() if t.holds_data]
         for removal in dict.fromkeys(
@@ -299,9 +308,8 @@ class StatefulnessGuard:
                 ],
                 priority=GUARD_PRIORITY,
             )
-        marker = Construct(scope, MARKER_ID) if isinstance(scope, Construct) else None
-        if marker is not None:
-            Aspects.of(marker).add(_Pass(self, scope), priority=GUARD_PRIORITY)
+        if isinstance(scope, Construct):
+            Aspects.of(_Marker(scope, self)).add(_Pass(self, scope), priority=GUARD_PRIORITY)
 
     # -- the pass (one Python callback per guarded scope and synth) ---------------------
 
@@ -365,7 +373,7 @@ class _StagesCovered:
         missed = [
             node.node.path
             for node in stages_and_stacks(self._scope)
-            if isinstance(node, Stage) and _ref(node) not in _INSTALLED
+            if isinstance(node, Stage) and _installed(node) is None
         ]
         if not missed:
             return []
