@@ -39,8 +39,9 @@ from constructs import IConstruct
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from .._policy import StatefulnessPolicy
 from .._records import Record
+from ..cfn import Resource
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
-from ..checker._values import check_property
+from ..checker.judge import protection_state
 from ._context import ENVIRONMENT_CONTEXT_KEY
 
 __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
@@ -125,7 +126,9 @@ def _checks_for(known: StatefulType, policy: StatefulnessPolicy) -> tuple[Proper
     return tuple(
         check
         for check, required in wanted
-        if required and check is not None and check_property({}, check) is not True
+        if required
+        and check is not None
+        and protection_state(Resource("", known.type, {}), check) is not True
     )
 
 
