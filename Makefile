@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_diff.py
 	$(BIN)/python benchmarks/bench_guard.py
+	$(BIN)/python benchmarks/bench_constructs.py
 
 # docs/rules.md is generated from the rule registries (a test keeps it current).
 docs: setup

@@ -65,7 +65,8 @@ class DataStack(cdk.Stack):
         policy = create_statefulness_policy(environment=environment)
         if policy.cross_region_copy:
             # Prod copies every recovery point to the DR region's vault (DisasterRecovery).
-            BackupManager(self, "Backup", environment=environment, dr_region=DR_REGION)
+            # The stack's one manager is configured before the first Lattice construct.
+            BackupManager.of(self, environment=environment).configure(dr_region=DR_REGION)
 
         # The refactor the demo stages: moving the bucket under a new construct changes
         # its logical id, which CloudFormation would treat as delete + create.

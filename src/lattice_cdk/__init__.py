@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from .cdk import DisasterRecoveryVault as DisasterRecoveryVault
     from .cdk import LatticeBucket as LatticeBucket
     from .cdk import LatticeDatabase as LatticeDatabase
+    from .cdk import LatticeDatabaseCluster as LatticeDatabaseCluster
     from .cdk import LatticeTable as LatticeTable
+    from .cdk import LatticeTableV2 as LatticeTableV2
     from .cdk._guard import StatefulnessGuard as StatefulnessGuard
     from .cdk._hook import LatticeGuardHook as LatticeGuardHook
     from .cdk._plugin import LatticeValidationPlugin as LatticeValidationPlugin
@@ -62,7 +64,9 @@ _LAZY: dict[str, str] = {
     "DisasterRecoveryVault": "lattice_cdk.cdk",
     "LatticeBucket": "lattice_cdk.cdk",
     "LatticeDatabase": "lattice_cdk.cdk",
+    "LatticeDatabaseCluster": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
+    "LatticeTableV2": "lattice_cdk.cdk",
     "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
     "LatticeGuardHook": "lattice_cdk.cdk._hook",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",

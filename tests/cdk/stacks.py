@@ -76,3 +76,31 @@ def only(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:
     found = resources_of(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
     return next(iter(found.items()))
+
+
+def tags_of(resource: dict[str, Any]) -> dict[str, Any]:
+    """A resource's ``Tags`` as a mapping (the list form S3, DynamoDB and RDS use)."""
+    return {t["Key"]: t["Value"] for t in resource.get("Properties", {}).get("Tags", [])}
+
+
+def covering_selection(template: Template, logical_id: str) -> dict[str, Any] | None:
+    """The ``BackupSelection`` body that selects ``logical_id``: by a Ref/GetAtt in its
+    ``Resources``, or by tag (``Resources: ["*"]`` or any ``ListOfTags``, AND every
+    ``Conditions.StringEquals``, as AWS Backup combines them)."""
+    resource = template.to_json()["Resources"][logical_id]
+    tags = tags_of(resource)
+    for selection in template.find_resources("AWS::Backup::BackupSelection").values():
+        body = selection["Properties"]["BackupSelection"]
+        if f"'{logical_id}'" in str(body.get("Resources", [])):
+            return dict(body)
+        wanted = body.get("ListOfTags", [])
+        conditions = body.get("Conditions", {}).get("StringEquals", [])
+        tagged = body.get("Resources") == ["*"] or any(
+            tags.get(t["ConditionKey"]) == t["ConditionValue"] for t in wanted
+        )
+        if tagged and all(
+            tags.get(c["ConditionKey"].removeprefix("aws:ResourceTag/")) == c["ConditionValue"]
+            for c in conditions
+        ):
+            return dict(body)
+    return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -12,10 +14,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
-from lattice_cdk import StatefulnessError, create_statefulness_policy
+from lattice_cdk import LatticeError, StatefulnessError, create_statefulness_policy
 from lattice_cdk.cdk import BackupManager, BackupRules, DisasterRecoveryVault, LatticeBucket
+from lattice_cdk.cdk._backup_selection import selection_name
+from lattice_cdk.cfn import load
+from lattice_cdk.checker import check
+from lattice_cdk.checker.rules.lat2303_cross_region_copy import INFO as LAT2303_INFO
 
-from .stacks import PARTITION_KEY, add_all, new_stack, only
+from .stacks import PARTITION_KEY, add_all, covering_selection, new_stack, only
 
 DR_ARN = "arn:aws:backup:us-west-2:111122223333:backup-vault:lattice-dr-prod"
 BACKUP_TYPES = ("AWS::Backup::BackupVault", "AWS::Backup::BackupPlan", "AWS::Backup::Framework")
@@ -28,14 +34,12 @@ def rules_of(template: Template) -> dict[str, dict[str, Any]]:
     return {r["RuleName"]: r for r in plan["Properties"]["BackupPlan"]["BackupPlanRule"]}
 
 
-def selected(template: Template) -> str:
-    """Every backup selection's resources, as text to search for logical ids."""
-    return str(
-        [
-            v["Properties"]["BackupSelection"]
-            for v in template.find_resources("AWS::Backup::BackupSelection").values()
-        ]
-    )
+def selections(template: Template) -> dict[str, dict[str, Any]]:
+    """Every backup selection's body, by selection name."""
+    return {
+        v["Properties"]["BackupSelection"]["SelectionName"]: v["Properties"]["BackupSelection"]
+        for v in template.find_resources("AWS::Backup::BackupSelection").values()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +102,8 @@ def test_prod_stack_with_all_three_constructs_is_fully_protected(prod: Template)
     assert rules["Continuous"]["EnableContinuousBackup"] is True
     assert rules["Continuous"]["Lifecycle"]["DeleteAfterDays"] <= 35
 
-    text = selected(prod)
     for logical_id in (bucket_id, table_id, db_id):
-        assert logical_id in text
+        assert covering_selection(prod, logical_id) is not None, logical_id
 
     prod.has_resource(
         "AWS::Backup::BackupVault",
@@ -108,7 +111,8 @@ def test_prod_stack_with_all_three_constructs_is_fully_protected(prod: Template)
             "DeletionPolicy": "Retain",
             "Properties": Match.object_like(
                 {
-                    "LockConfiguration": {"MinRetentionDays": 30, "ChangeableForDays": 3},
+                    # Governance mode: no ChangeableForDays, so never permanent by default.
+                    "LockConfiguration": {"MinRetentionDays": 30},
                     "EncryptionKeyArn": Match.any_value(),
                 }
             ),
@@ -120,7 +124,13 @@ def test_prod_stack_with_all_three_constructs_is_fully_protected(prod: Template)
 def test_one_manager_is_shared_by_every_construct_in_the_stack(prod: Template) -> None:
     for resource_type in (*BACKUP_TYPES, "AWS::IAM::Role"):
         prod.resource_count_is(resource_type, 1)
-    assert len(prod.find_resources("AWS::Backup::BackupSelection")) == 4  # 3 + reports bucket
+    # One tag-condition selection covers the three constructs and the reports bucket.
+    (selection,) = selections(prod).values()
+    assert selection["Resources"] == ["*"]
+    assert [c["ConditionKey"] for c in selection["Conditions"]["StringEquals"]] == [
+        "aws:ResourceTag/lattice:backup",
+        "aws:ResourceTag/lattice:backup-plan",
+    ]
 
 
 def test_prod_vault_is_encrypted_with_a_retained_rotating_key_and_denies_deletes(
@@ -147,7 +157,7 @@ def test_staging_has_a_daily_plan_and_deny_policy_but_no_lock_or_framework(
     assert vault["Properties"]["AccessPolicy"]["Statement"][0]["Effect"] == "Deny"
     staging.resource_count_is("AWS::Backup::Framework", 0)
     staging.resource_count_is("AWS::Backup::ReportPlan", 0)
-    assert len(staging.find_resources("AWS::Backup::BackupSelection")) == 3
+    assert len(staging.find_resources("AWS::Backup::BackupSelection")) == 1
 
 
 def test_dev_synthesizes_no_backup_resources(dev: Template) -> None:
@@ -162,10 +172,14 @@ def test_dev_synthesizes_no_backup_resources(dev: Template) -> None:
 # -- disaster recovery -----------------------------------------------------------------
 
 
-def test_prod_without_a_dr_target_warns_at_synth(prod_stack: cdk.Stack) -> None:
-    Annotations.from_stack(prod_stack).has_warning(
-        "/Prod/LatticeBackup", Match.string_like_regexp(r"LAT2303.*dr_vault_arn")
+def test_prod_without_a_dr_target_warns_at_synth_with_the_checkers_fix(
+    prod_stack: cdk.Stack,
+) -> None:
+    # The synth note and lattice check/report give LAT2303 the same fix: one text.
+    (warning,) = Annotations.from_stack(prod_stack).find_warning(
+        "/Prod/LatticeBackup", Match.string_like_regexp(r"LAT2303")
     )
+    assert f"Fix: {LAT2303_INFO.fix}" in warning.entry.data
 
 
 def test_prod_with_a_dr_vault_arn_copies_every_tier_and_does_not_warn(prod_dr: Template) -> None:
@@ -209,7 +223,7 @@ def test_disaster_recovery_vault_has_the_name_dr_region_expects() -> None:
             "Properties": Match.object_like(
                 {
                     "BackupVaultName": "lattice-dr-prod",
-                    "LockConfiguration": {"MinRetentionDays": 30, "ChangeableForDays": 3},
+                    "LockConfiguration": {"MinRetentionDays": 30},
                     "AccessPolicy": Match.any_value(),
                 }
             ),
@@ -264,6 +278,8 @@ def test_dr_vault_from_a_stack_in_another_region_with_cross_region_references() 
         ({"dr_vault_arn": DR_ARN, "dr_region": "us-west-2"}, "dr_vault"),
         ({"dr_region": "us-east-1"}, "dr_region"),
         ({"vault_lock_cooling_off_days": 2}, "vault_lock_cooling_off_days"),
+        ({"dr_region": "not a region"}, "dr_region"),
+        ({"vault_lock_mode": "permanent"}, "vault_lock_mode"),
     ],
 )
 def test_bad_manager_options_are_refused(kwargs: dict[str, Any], field: str) -> None:
@@ -273,13 +289,27 @@ def test_bad_manager_options_are_refused(kwargs: dict[str, Any], field: str) -> 
     assert info.value.field == field
 
 
-def test_cooling_off_period_is_configurable() -> None:
+def test_compliance_mode_is_explicit_with_a_configurable_cooling_off_period() -> None:
     stack = new_stack()
-    BackupManager(stack, "Backup", environment="prod", vault_lock_cooling_off_days=14)
+    manager = BackupManager.of(stack, environment="prod").configure(
+        vault_lock_mode="compliance", vault_lock_cooling_off_days=14
+    )
+    LatticeBucket(stack, "Data", name="app-data", environment="prod")
+    assert manager.vault_lock_mode == "compliance"
     Template.from_stack(stack).has_resource_properties(
         "AWS::Backup::BackupVault",
         {"LockConfiguration": {"MinRetentionDays": 30, "ChangeableForDays": 14}},
     )
+
+
+@pytest.mark.parametrize(("environment", "mode"), [("prod", "governance"), ("staging", None)])
+def test_the_default_lock_is_governance_in_prod_and_none_elsewhere(
+    environment: str, mode: str | None
+) -> None:
+    stack = new_stack()
+    LatticeBucket(stack, "Data", name="app-data", environment=environment)
+    assert BackupManager.of(stack).vault_lock_mode == mode
+    assert "ChangeableForDays" not in str(Template.from_stack(stack).to_json())
 
 
 # -- compliance --------------------------------------------------------------------------
@@ -321,7 +351,7 @@ def test_report_plans_deliver_to_a_protected_report_bucket(prod: Template) -> No
     reports = prod.find_resources("AWS::S3::Bucket")[reports_id]
     assert reports["DeletionPolicy"] == "Retain"
     assert reports["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
-    assert reports_id in selected(prod)
+    assert covering_selection(prod, reports_id) is not None
     prod.has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
@@ -382,15 +412,14 @@ def test_add_resource_by_arn_and_by_construct() -> None:
     manager.add_resource(arn, name="shared-files")
     table = dynamodb.Table(stack, "Other", partition_key=PARTITION_KEY)
     manager.add_resource(table)
-    assert manager.selection_names == ["Stack-Other", "shared-files"]
+    assert manager.plan is not None
+    plan = manager.plan.node.default_child.backup_plan.backup_plan_name  # type: ignore[union-attr]
+    assert manager.selection_names == [f"{plan}-arns-1", f"{plan}-tagged"]
     template = Template.from_stack(stack)
-    by_name = {
-        v["Properties"]["BackupSelection"]["SelectionName"]: v["Properties"]["BackupSelection"]
-        for v in template.find_resources("AWS::Backup::BackupSelection").values()
-    }
-    assert by_name["shared-files"]["Resources"] == [arn]
+    by_name = selections(template)
+    assert by_name[f"{plan}-arns-1"]["Resources"] == [arn]
     (table_id,) = template.find_resources("AWS::DynamoDB::Table")
-    assert f"'Ref': '{table_id}'" in str(by_name["Stack-Other"]["Resources"])
+    assert covering_selection(template, table_id) == by_name[f"{plan}-tagged"]
 
 
 def test_dev_manager_is_disabled_and_records_nothing() -> None:
@@ -414,7 +443,9 @@ def test_of_returns_the_stacks_manager_whatever_its_id() -> None:
     assert BackupManager.of(stack) is mine
     LatticeBucket(stack, "Data", name="app-data", environment="prod")
     assert stack.node.try_find_child("LatticeBackup") is None
-    assert mine.selection_names == ["app-data", "lattice-compliance-reports"]
+    (name,) = mine.selection_names
+    assert name.startswith("StackMyBackups")
+    assert name.endswith("-Plan-tagged")
 
 
 def test_of_refuses_another_environment() -> None:
@@ -464,13 +495,34 @@ def test_unversioned_plain_bucket_fails_synth_with_lat1402() -> None:
         cdk.Stage.of(stack).synth()  # type: ignore[union-attr]
 
 
-def test_versioned_plain_bucket_is_backed_up_by_arn() -> None:
+def test_versioned_plain_bucket_is_backed_up_by_tag() -> None:
     stack = new_stack()
     manager = BackupManager(stack, "Backup", environment="staging")
     bucket = s3.Bucket(stack, "Plain", versioned=True)
     manager.add_bucket(bucket)
-    (bucket_id,) = Template.from_stack(stack).find_resources("AWS::S3::Bucket")
-    assert f"'Fn::GetAtt': ['{bucket_id}', 'Arn']" in selected(Template.from_stack(stack))
+    template = Template.from_stack(stack)
+    (bucket_id,) = template.find_resources("AWS::S3::Bucket")
+    assert covering_selection(template, bucket_id) is not None
+
+
+def test_imported_resources_are_selected_by_arn_in_batches_within_the_quotas(
+    tmp_path: Path,
+) -> None:
+    # GIVEN 1,200 ARNs, 40 of them with a wildcard
+    stack = new_stack()
+    manager = BackupManager(stack, "Backup", environment="staging")
+    for i in range(1160):
+        manager.add_resource(f"arn:aws:dynamodb:us-east-1:111122223333:table/t{i}")
+    for i in range(40):
+        manager.add_resource(f"arn:aws:s3:::legacy-{i}-*")
+    # THEN they fill selections of 500 and, with a wildcard, of 30
+    sizes = sorted(len(s["Resources"]) for s in selections(Template.from_stack(stack)).values())
+    assert sizes == [10, 30, 160, 500, 500]
+    # AND lattice check's quota rule finds nothing to report
+    path = tmp_path / "Stack.template.json"
+    path.write_text(json.dumps(Template.from_stack(stack).to_json()))
+    result = check(load(path))
+    assert [f for f in result.findings if f.rule_id == "LAT1305"] == []
 
 
 def test_imported_bucket_warns_that_versioning_cannot_be_seen() -> None:
@@ -557,12 +609,9 @@ def test_plan_names_are_unique_across_stacks() -> None:
 
 
 def test_selection_names_are_made_valid_for_aws_backup() -> None:
-    stack = new_stack()
-    manager = BackupManager(stack, "Backup", environment="staging")
-    manager.add_resource("arn:aws:s3:::b", name="my app/data: files")
-    manager.add_resource("arn:aws:s3:::c", name="my app/data: files")
-    manager.add_resource("arn:aws:s3:::d", name="x" * 80)
-    assert manager.selection_names == ["my-app-data-files", "my-app-data-files-2", "x" * 50]
+    assert selection_name("my app/data: files") == "my-app-data-files"
+    assert selection_name("x" * 80) == "x" * 50
+    assert selection_name("///") == "selection"
 
 
 def test_add_resource_routes_a_bucket_through_add_bucket() -> None:
@@ -571,24 +620,41 @@ def test_add_resource_routes_a_bucket_through_add_bucket() -> None:
     manager.add_resource(s3.Bucket(stack, "Plain", versioned=True), name="plain")
     template = Template.from_stack(stack)
     (bucket_id,) = template.find_resources("AWS::S3::Bucket")
-    assert f"'Fn::GetAtt': ['{bucket_id}', 'Arn']" in selected(template)
+    assert covering_selection(template, bucket_id) is not None
     assert "AWSBackupServiceRolePolicyForS3Backup" in str(template.find_resources("AWS::IAM::Role"))
 
 
-def test_a_second_manager_in_a_stack_warns_which_one_constructs_use() -> None:
+def test_a_second_manager_in_a_stack_is_refused_with_the_one_way_to_configure() -> None:
     stack = new_stack()
     LatticeBucket(stack, "Data", name="app-data", environment="staging")
-    late = BackupManager(stack, "Late", environment="staging")
-    assert BackupManager.of(stack) is not late
-    Annotations.from_stack(stack).has_warning(
-        "/Stack/Late",
-        Match.string_like_regexp("already has a BackupManager at Stack/LatticeBackup"),
-    )
+    with pytest.raises(LatticeError, match=r"BackupManager.of\(stack\).configure") as info:
+        BackupManager(stack, "Backup", environment="staging", dr_region="us-west-2")
+    assert info.value.code == "second-backup-manager"
+    assert "Stack/LatticeBackup" in str(info.value)
+    assert stack.node.try_find_child("Backup") is None
+
+
+def test_configure_comes_before_the_first_construct() -> None:
+    stack = new_stack(env=cdk.Environment(account="111122223333", region="us-east-1"))
+    BackupManager.of(stack, environment="prod").configure(dr_region="us-west-2")
+    LatticeBucket(stack, "Data", name="app-data", environment="prod")
+    assert rules_of(Template.from_stack(stack))["Daily"]["CopyActions"]
+    with pytest.raises(LatticeError, match=r"before creating") as info:
+        BackupManager.of(stack).configure(vault_lock_mode="compliance")
+    assert info.value.code == "manager-already-built"
+
+
+def test_the_managers_id_stays_lattice_backup_so_deployed_vaults_keep_theirs() -> None:
+    stack = new_stack()
+    BackupManager.of(stack, environment="prod").configure(dr_region="us-west-2")
+    LatticeBucket(stack, "Data", name="app-data", environment="prod")
+    (vault_id,) = Template.from_stack(stack).find_resources("AWS::Backup::BackupVault")
+    assert vault_id.startswith("LatticeBackupVault")
 
 
 def test_a_construct_with_nothing_to_back_up_fails_synth() -> None:
     stack = new_stack()
     manager = BackupManager(stack, "Backup", environment="staging")
     manager.add_resource(iam.Role(stack, "NotData", assumed_by=iam.AccountRootPrincipal()))
-    with pytest.raises(RuntimeError, match=r"LAT1201.*Stack/NotData.*selection is empty"):
+    with pytest.raises(RuntimeError, match=r"LAT1201.*Stack/NotData.*selects nothing"):
         cdk.Stage.of(stack).synth()  # type: ignore[union-attr]

@@ -14,7 +14,7 @@ from constructs import Construct
 from lattice_cdk import StatefulnessError, UnknownEnvironmentError
 from lattice_cdk.cdk import LatticeBucket
 
-from .stacks import new_stack, only, resources_of
+from .stacks import covering_selection, new_stack, only, resources_of, tags_of
 
 AUTO_DELETE = "Custom::S3AutoDeleteObjects"
 
@@ -139,17 +139,12 @@ def test_prod_bucket_records_lattice_view_in_metadata(prod: Template) -> None:
     )
 
 
-def test_prod_bucket_is_selected_by_arn_with_s3_backup_policies(prod: Template) -> None:
+def test_prod_bucket_is_selected_by_tag_with_s3_backup_policies(prod: Template) -> None:
     bucket_id = next(k for k in resources_of(prod, "AWS::S3::Bucket") if k.startswith("Data"))
-    prod.has_resource_properties(
-        "AWS::Backup::BackupSelection",
-        {
-            "BackupSelection": {
-                "SelectionName": "app-data",
-                "Resources": [{"Fn::GetAtt": [bucket_id, "Arn"]}],
-            }
-        },
-    )
+    selection = covering_selection(prod, bucket_id)
+    assert selection is not None
+    assert selection["Resources"] == ["*"]  # narrowed by tag conditions, not an ARN
+    assert tags_of(prod.to_json()["Resources"][bucket_id])["lattice:backup"] == "prod"
     _, role = only(prod, "AWS::IAM::Role")
     policies = str(role["Properties"]["ManagedPolicyArns"])
     for name in (
@@ -185,10 +180,8 @@ def test_staging_bucket_is_retained_versioned_and_backed_up(staging: Template) -
             ),
         },
     )
-    staging.has_resource_properties(
-        "AWS::Backup::BackupSelection",
-        {"BackupSelection": Match.object_like({"SelectionName": "app-data"})},
-    )
+    (bucket_id,) = (k for k in resources_of(staging, "AWS::S3::Bucket") if k.startswith("Data"))
+    assert covering_selection(staging, bucket_id) is not None
     staging.resource_count_is(AUTO_DELETE, 0)
 
 
@@ -304,7 +297,7 @@ def test_explicit_retain_in_dev_is_respected_and_not_emptied() -> None:
 def test_environment_comes_from_cdk_context_and_aliases_are_canonical() -> None:
     stack = new_stack(context={"lattice:environment": "production"})
     bucket = LatticeBucket(stack, "Data", name="app-data")
-    assert bucket.policy.environment == "prod"
+    assert bucket.statefulness_policy.environment == "prod"
     template = Template.from_stack(stack)
     template.has_resource(
         "AWS::S3::Bucket",

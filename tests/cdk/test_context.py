@@ -91,7 +91,7 @@ def test_a_construct_takes_a_ready_policy() -> None:
     stack = new_stack()
     policy = lattice_cdk.StatefulnessPolicy.staging(backup_retention_days=20)
     bucket = LatticeBucket(stack, "Data", name="d", policy=policy)
-    assert bucket.policy is policy
+    assert bucket.statefulness_policy is policy
     Template.from_stack(stack).has_resource_properties(
         "AWS::S3::Bucket",
         {
@@ -128,7 +128,10 @@ def test_custom_environments_come_from_the_project_config(
     (tmp_path / "lattice.toml").write_text('environments = { uat = "prod" }\n')
     monkeypatch.chdir(tmp_path)
     bucket = LatticeBucket(new_stack(), "Data", name="d", environment="uat")
-    assert (bucket.policy.environment, bucket.policy.tier.value) == ("uat", "prod")
+    assert (bucket.statefulness_policy.environment, bucket.statefulness_policy.tier.value) == (
+        "uat",
+        "prod",
+    )
 
 
 def test_an_unknown_name_stays_unknown_with_a_config_that_lacks_it(

@@ -13,7 +13,7 @@ from aws_cdk.assertions import Match, Template
 from lattice_cdk import StatefulnessError
 from lattice_cdk.cdk import LatticeDatabase
 
-from .stacks import ISOLATED, isolated_vpc, new_stack, only
+from .stacks import ISOLATED, covering_selection, isolated_vpc, new_stack, only
 
 
 def database(environment: str, **props: Any) -> tuple[LatticeDatabase, Template]:
@@ -98,12 +98,7 @@ def test_prod_instance_is_selected_in_the_backup_plan_with_continuous_backup(
     prod: Template,
 ) -> None:
     instance_id, _ = only(prod, "AWS::RDS::DBInstance")
-    selections = prod.find_resources(
-        "AWS::Backup::BackupSelection",
-        {"Properties": {"BackupSelection": Match.object_like({"SelectionName": "app-db"})}},
-    )
-    assert len(selections) == 1
-    assert instance_id in str(next(iter(selections.values())))
+    assert covering_selection(prod, instance_id) is not None
     prod.has_resource_properties(
         "AWS::Backup::BackupPlan",
         {
@@ -201,11 +196,10 @@ def test_prod_aurora_cluster_is_snapshotted_protected_and_has_a_reader(
         assert {a["rule_id"] for a in acks} >= {"LAT1001", "LAT1002"}
         assert all(len(a["reason"]) >= 10 for a in acks)
     cluster_id, _ = only(prod_cluster, "AWS::RDS::DBCluster")
-    selection = prod_cluster.find_resources(
-        "AWS::Backup::BackupSelection",
-        {"Properties": {"BackupSelection": Match.object_like({"SelectionName": "app-db"})}},
-    )
-    assert cluster_id in str(selection)
+    assert covering_selection(prod_cluster, cluster_id) is not None
+    # Members hold no data of their own: only the cluster is enrolled.
+    for member_id in members:
+        assert covering_selection(prod_cluster, member_id) is None
 
 
 def test_dev_aurora_cluster_is_destroyed_with_one_writer() -> None:

@@ -8,6 +8,8 @@ that silently stopped working would fail the test instead of passing it.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +98,8 @@ JUDGED_RULES = {
     "AwsSolutions-RDS10",
     "AwsSolutions-RDS13",
     "AwsSolutions-KMS5",
-    "NIST.800.53.R5-DynamoDBInBackupPlan",
     "NIST.800.53.R5-DynamoDBPITREnabled",
     "NIST.800.53.R5-KMSBackingKeyRotationEnabled",
-    "NIST.800.53.R5-RDSInBackupPlan",
     "NIST.800.53.R5-RDSInstanceBackupEnabled",
     "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
     "NIST.800.53.R5-RDSInstancePublicAccess",
@@ -114,8 +114,21 @@ JUDGED_RULES = {
     "NIST.800.53.R5-SecretsManagerUsingKMSKey",
 }
 
+#: cdk-nag's "in a backup plan" rules look only at a selection's Resources ARNs, and
+#: Lattice selects by tag (one selection per plan, within AWS Backup's quotas); Lattice's
+#: own checker judges tag selections (test_lattice_check_sees_the_tag_selection_cover_them).
+BLIND_TO_TAG_SELECTIONS = {
+    "NIST.800.53.R5-DynamoDBInBackupPlan",
+    "NIST.800.53.R5-RDSInBackupPlan",
+}
+
 #: Every other finding on the prod stack, acknowledged with its reason.
 ACKNOWLEDGED = {
+    **{
+        f"NIST.800.53.R5::{rule}": "Backed up by a tag-condition selection "
+        "(lattice:backup / lattice:backup-plan), which cdk-nag does not read."
+        for rule in BLIND_TO_TAG_SELECTIONS
+    },
     "AwsSolutions::AwsSolutions-VPC7": "Test VPC: flow logs are the application's network concern.",
     "NIST.800.53.R5::NIST.800.53.R5-VPCFlowLogsEnabled": "Test VPC: flow logs are the app's.",
     "NIST.800.53.R5::NIST.800.53.R5-VPCDefaultSecurityGroupClosed": "Test VPC, not Lattice's.",
@@ -205,6 +218,35 @@ def test_cdk_nag_judges_are_live_on_plain_aws_cdk_lib(
         "NIST.800.53.R5-DynamoDBInBackupPlan",
         "NIST.800.53.R5-DynamoDBPITREnabled",
     } <= on_control
+
+
+def test_lattice_check_sees_the_tag_selection_cover_them(
+    nag_findings: list[tuple[str, str, str]], tmp_path: Path
+) -> None:
+    # GIVEN the resources cdk-nag calls unselected, because it reads only ARNs
+    blind = {path for rule, _, path in nag_findings if rule in BLIND_TO_TAG_SELECTIONS}
+    assert {p for p in blind if p.startswith("Prod/")} == {
+        "Prod/Orders/Resource",
+        "Prod/Db/Resource",
+    }
+    # WHEN Lattice's checker reads the same prod template
+    _nag_app(tmp_path, acknowledge=True).synth()
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("lattice")),
+            "check",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # THEN it finds them backed up: no LAT1201 (not in a backup plan) anywhere
+    report = json.loads(result.stdout)
+    assert [f for f in report["findings"] if f["rule_id"] == "LAT1201"] == []
+    assert report["environments"].startswith("prod: 1 stack"), report["environments"]
 
 
 def test_every_other_cdk_nag_finding_is_acknowledged_with_a_reason(

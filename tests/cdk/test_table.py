@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
 from lattice_cdk import StatefulnessError
-from lattice_cdk.cdk import LatticeTable
+from lattice_cdk.cdk import LatticeTable, LatticeTableV2
+from lattice_cdk.cfn import load
+from lattice_cdk.checker import check
 
-from .stacks import PARTITION_KEY, new_stack, only
+from .stacks import PARTITION_KEY, covering_selection, new_stack, only
 
 
 def table_template(environment: str, **props: Any) -> Template:
@@ -73,12 +77,9 @@ def test_prod_table_is_retained_protected_with_pitr(prod: Template) -> None:
 
 def test_prod_table_is_selected_in_the_backup_plan(prod: Template) -> None:
     table_id, _ = only(prod, "AWS::DynamoDB::Table")
-    selection = prod.find_resources(
-        "AWS::Backup::BackupSelection",
-        {"Properties": {"BackupSelection": Match.object_like({"SelectionName": "orders"})}},
-    )
-    assert len(selection) == 1
-    assert table_id in str(next(iter(selection.values()))["Properties"]["BackupSelection"])
+    selection = covering_selection(prod, table_id)
+    assert selection is not None
+    assert selection["Conditions"]["StringEquals"][0]["ConditionValue"] == "prod"
 
 
 def test_staging_table_is_retained_with_pitr_but_no_deletion_protection(
@@ -191,3 +192,33 @@ def test_pitr_specification_as_a_dict_keeps_its_period() -> None:
         "PointInTimeRecoveryEnabled": True,
         "RecoveryPeriodInDays": 7,
     }
+
+
+def test_table_v2_is_a_table_v2_protected_and_enrolled_by_replica_tags(tmp_path: Path) -> None:
+    # GIVEN a prod LatticeTableV2 where a plain TableV2 was
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "V2")
+    table = LatticeTableV2(
+        stack, "Orders", name="orders", environment="prod", partition_key=PARTITION_KEY
+    )
+    plain = dynamodb.TableV2(new_stack(), "Orders", partition_key=PARTITION_KEY)
+    assert isinstance(table, dynamodb.TableV2)
+    role = iam.Role(stack, "App", assumed_by=iam.AccountRootPrincipal())
+    table.grant_read_data(role)
+    app.synth()
+    # THEN it keeps TableV2's logical id and carries the protections on its replica
+    template = Template.from_stack(stack)
+    ((logical_id, resource),) = template.find_resources("AWS::DynamoDB::GlobalTable").items()
+    assert logical_id in Template.from_stack(cdk.Stack.of(plain)).find_resources(
+        "AWS::DynamoDB::GlobalTable"
+    )
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    (replica,) = resource["Properties"]["Replicas"]
+    assert replica["DeletionProtectionEnabled"] is True
+    assert replica["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    tags = {t["Key"]: t["Value"] for t in replica["Tags"]}
+    assert tags["lattice:backup"] == "prod"
+    assert tags["lattice:backup-plan"].endswith("-Plan")
+    # AND lattice check finds it backed up by the stack's tag selection
+    result = check(load(tmp_path))
+    assert [f.message for f in result.findings if f.rule_id == "LAT1201"] == []

@@ -10,7 +10,8 @@ from constructs import Construct
 
 from .._errors import StatefulnessError
 from .._policy import StatefulnessPolicy
-from ._backup import BackupManager, finish_construct
+from ._backup import BackupManager
+from ._backup_enrol import finish_construct
 from ._context import policy_for
 from ._removal import to_removal_policy
 
@@ -20,20 +21,24 @@ __all__ = ["LatticeBucket", "check_name"]
 _POLICY_PROPS = ("removal_policy", "auto_delete_objects", "versioned")
 
 
-class LatticeBucket(Construct):
+class LatticeBucket(s3.Bucket):
     """An ``s3.Bucket`` whose protection follows the environment.
+
+    It *is* an ``s3.Bucket``: grants (``grant_read``...), metrics, ``IBucket`` and every
+    other L2 method work, and ``LatticeBucket(self, "Data", ...)`` has the logical id of
+    ``s3.Bucket(self, "Data")`` (and of the earlier Lattice bucket, which wrapped an
+    inner ``Default`` bucket), so adopting or upgrading Lattice never replaces a bucket.
 
     - prod/staging: DeletionPolicy and UpdateReplacePolicy ``Retain``, versioning,
       KMS encryption (``aws/s3`` key with an S3 bucket key), public access blocked,
       SSL enforced, noncurrent versions expired after the backup retention, and backed
-      up through the stack's :class:`BackupManager` (daily; weekly, monthly and
+      up by tag through the stack's :class:`BackupManager` (daily; weekly, monthly and
       continuous in prod).
     - dev: ``Delete`` with ``auto_delete_objects`` so ``cdk destroy`` works; no backups.
     - ``force_retain=True``: ``Retain`` in every environment, never auto-delete.
 
-    The inner bucket has construct id ``"Default"``: ``LatticeBucket(self, "Data", ...)``
-    keeps the logical id of ``s3.Bucket(self, "Data")``, so adopting Lattice never
-    replaces an existing bucket. No physical name is derived from ``name``.
+    ``.policy`` is the bucket policy, as on any ``s3.Bucket``; Lattice's policy is
+    ``.statefulness_policy``. No physical name is derived from ``name``.
 
     Raises :class:`~lattice_cdk.StatefulnessError` for ``removal_policy=DESTROY`` or
     ``auto_delete_objects=True`` in prod/staging, and ``versioned=False`` where
@@ -55,7 +60,7 @@ class LatticeBucket(Construct):
     ) -> None:
         """Create the bucket.
 
-        :param name: the logical name (tags, backup selection); not the bucket's name.
+        :param name: the logical name (tags, Lattice metadata); not the bucket's name.
         :param environment: default: CDK context ``lattice:environment``.
         :param force_retain: retain in every environment. Default: False.
         :param backup_retention_days: days backups and noncurrent versions are kept.
@@ -67,12 +72,10 @@ class LatticeBucket(Construct):
             ``removal_policy``, ``auto_delete_objects`` and ``versioned`` go through the
             policy, which refuses unsafe values.
         """
-        super().__init__(scope, id)
         check_name(name)
-        self.name = name
         overrides = {k: bucket_props.pop(k) for k in _POLICY_PROPS if k in bucket_props}
-        self.policy: StatefulnessPolicy = policy_for(
-            self,
+        p = policy_for(
+            scope,
             environment=environment,
             policy=policy,
             force_retain=force_retain,
@@ -81,7 +84,6 @@ class LatticeBucket(Construct):
             auto_delete_objects=overrides.get("auto_delete_objects"),
             versioning=overrides.get("versioned"),
         )
-        p = self.policy
         if p.enable_backups and not p.versioning:
             raise StatefulnessError(
                 f"AWS Backup needs S3 versioning, and environment {p.environment!r} backs "
@@ -109,38 +111,32 @@ class LatticeBucket(Construct):
         }
         if bucket_props.get("encryption_key") is not None:
             defaults["encryption"] = s3.BucketEncryption.KMS
-        props = {**defaults, **bucket_props}
-        self.bucket = s3.Bucket(
-            self,
-            "Default",
+        super().__init__(
+            scope,
+            id,
             versioned=p.versioning,
             removal_policy=to_removal_policy(p.removal_policy),
             auto_delete_objects=p.allow_auto_delete_objects,
             lifecycle_rules=lifecycle or None,
-            **props,
+            **{**defaults, **bucket_props},
         )
+        self.name = name
+        self.statefulness_policy: StatefulnessPolicy = p
         self.backup_manager = finish_construct(
             self,
-            resource=self.bucket.node.default_child,  # type: ignore[arg-type]
+            scope=scope,
+            resource=self.node.default_child,  # type: ignore[arg-type]
             policy=p,
             name=name,
             removal=p.removal_policy,
             backup_manager=backup_manager,
             own_retention=backup_retention_days is not None,
-            enrol=lambda manager, days: manager.add_bucket(
-                self.bucket, name=name, retention_days=days
-            ),
         )
 
     @property
-    def bucket_name(self) -> str:
-        """The bucket's physical name (a token until deploy)."""
-        return self.bucket.bucket_name
-
-    @property
-    def bucket_arn(self) -> str:
-        """The bucket's ARN (a token until deploy)."""
-        return self.bucket.bucket_arn
+    def bucket(self) -> s3.Bucket:
+        """The bucket itself (kept from when it wrapped one)."""
+        return self
 
 
 def check_name(name: object) -> None:

@@ -23,6 +23,7 @@ from .._policy import StatefulnessPolicy, create_statefulness_policy
 __all__ = [
     "ENVIRONMENTS_CONTEXT_KEY",
     "ENVIRONMENT_CONTEXT_KEY",
+    "check_policy_argument",
     "policy_for",
     "register_context_environments",
     "resolve_construct_environment",
@@ -32,6 +33,23 @@ __all__ = [
 ENVIRONMENT_CONTEXT_KEY = "lattice:environment"
 #: CDK context key registering custom environments: ``{"qa": "staging"}``.
 ENVIRONMENTS_CONTEXT_KEY = "lattice:environments"
+_CONTEXT_CACHE = "_lattice_context"
+
+
+def context_value(scope: Construct, key: str) -> Any:
+    """``scope.node.try_get_context(key)``, read once per scope.
+
+    Context is fixed once a scope has children (CDK refuses ``set_context`` then), and
+    a Lattice construct is a child: so every later construct in the same scope reads
+    the same value, which is kept on the scope instead of asked of jsii again.
+    """
+    cache: dict[str, Any] | None = getattr(scope, _CONTEXT_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(scope, _CONTEXT_CACHE, cache)
+    if key not in cache:
+        cache[key] = scope.node.try_get_context(key)
+    return cache[key]
 
 
 def register_context_environments(scope: Construct) -> None:
@@ -40,7 +58,7 @@ def register_context_environments(scope: Construct) -> None:
     Accepts a mapping or a JSON object string (what ``-c`` on the command line gives).
     Registering the same name on the same tier twice is a no-op.
     """
-    raw: Any = scope.node.try_get_context(ENVIRONMENTS_CONTEXT_KEY)
+    raw: Any = context_value(scope, ENVIRONMENTS_CONTEXT_KEY)
     if raw is None:
         return
     if isinstance(raw, str):
@@ -64,7 +82,7 @@ def resolve_construct_environment(scope: Construct, environment: str | None) -> 
     register_context_environments(scope)
     name: Any = environment
     if name is None:
-        name = scope.node.try_get_context(ENVIRONMENT_CONTEXT_KEY)
+        name = context_value(scope, ENVIRONMENT_CONTEXT_KEY)
     try:
         return default_registry.resolve(name).name
     except UnknownEnvironmentError as error:
@@ -85,6 +103,25 @@ def _register_config_environments() -> bool:
     return bool(config.environments)
 
 
+def check_policy_argument(policy: object) -> None:
+    """Refuse a ``policy=`` that is not a :class:`~lattice_cdk.StatefulnessPolicy`.
+
+    ``policy="prod"`` is the usual slip: the environment goes in ``environment=``.
+    """
+    if policy is None or isinstance(policy, StatefulnessPolicy):
+        return
+    raise StatefulnessError(
+        "is not a StatefulnessPolicy.",
+        field="policy",
+        value=policy,
+        allowed="a policy from create_statefulness_policy(...), or None",
+        fix=f"pass environment={policy!r} instead"
+        if isinstance(policy, str)
+        else "pass policy=create_statefulness_policy(environment=...).",
+        code="invalid-value",
+    )
+
+
 def policy_for(
     scope: Construct,
     *,
@@ -99,6 +136,7 @@ def policy_for(
     an override that is set, or an ``environment`` naming another environment, is an
     error (``contradictory-overrides``): the policy already decides.
     """
+    check_policy_argument(policy)
     if policy is not None:
         given = {
             k: v

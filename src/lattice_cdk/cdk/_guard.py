@@ -10,51 +10,32 @@ Example::
 
     app = cdk.App()
     ...                                        # plain aws-cdk-lib stacks
-    StatefulnessGuard.apply(app, environment="prod", enrol_backups=True)
+    StatefulnessGuard.apply(app, environment="prod")
     app.synth()
 
-Why it is built the way it is (speed). Every aspect visit from Python is a jsii
-callback and every property read another round trip: a Python aspect that merely
-counts the nodes of a 1,600-resource app adds ~20 % to the whole ``python app.py``.
-So the guard splits its work three ways:
+The work is split three ways, each in its own module:
 
 * what can be decided by resource *type* runs inside Node, in aws-cdk-lib's own
   aspects: ``MissingRemovalPolicies`` (removal policy where none is set),
   ``RemovalPolicies`` (types whose L2 defaults to DESTROY) and ``Tags`` (backup
-  enrolment). No Python callback per node.
+  enrolment). No Python callback per node (here, :meth:`StatefulnessGuard._install`).
 * what needs a property read (deletion protection, point-in-time recovery, S3
   versioning), the stacks (termination protection, environment metadata) and the
-  resources to enrol run in *one* Python callback per guarded scope and synth, which
-  makes *one* jsii call: the pass itself runs in Node (``_node/index.js``, loaded by
-  ``_node_pass``), so it costs no round trip per node, read or write. Python decides
-  what the pass does (per type: the paths to fill and their values) and hands it over
-  as data; it then adds the BackupManager selection for the stacks the pass reports.
-* what can only be judged on the result (an explicit Delete, deletion protection
-  off, the auto-delete custom resource) is checked on the synthesized templates by a
-  policy-validation plugin, in pure Python: the synth fails with the construct path,
-  the rule id and the fix, and CDK's report says how to acknowledge it.
+  resources to enrol: one Python aspect visit per guarded scope and synth, on public
+  aws-cdk-lib API (:mod:`._guard_fill`).
+* what can only be judged on the result: the checker's rules LAT1001/1002/1101/1403
+  on the synthesized templates, as a policy-validation plugin (:mod:`._guard_judge`).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import ClassVar, Final
 
 import jsii
 from aws_cdk import (
     Aspects,
-    CfnResource,
     IAspect,
-    IPolicyValidationContext,
-    IPolicyValidationPlugin,
     MissingRemovalPolicies,
-    PolicyValidationPluginReport,
-    PolicyViolatingResource,
-    PolicyViolation,
     RemovalPolicies,
     RemovalPolicy,
     Stack,
@@ -66,12 +47,12 @@ from constructs import Construct, IConstruct, IValidation
 
 from .._environments import Tier
 from .._errors import StatefulnessError
-from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, severity_of
 from .._policy import StatefulnessPolicy, create_statefulness_policy
-from .._version import __version__
-from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_type, stateful_types
-from ._context import ENVIRONMENT_CONTEXT_KEY, policy_for
-from ._node_pass import GuardPass
+from ..cfn._knowledge import stateful_types
+from ._context import policy_for
+from ._guard_acks import acknowledge
+from ._guard_fill import FillPlan, fill, plan_for, stages_and_stacks
+from ._guard_judge import GUARDED_RULES, GuardCheck
 from ._removal import to_removal_policy
 from ._tags import BACKUP_TAG
 
@@ -82,11 +63,6 @@ __all__ = ["AUTO_DELETE_OBJECTS_TYPE", "GUARD_PRIORITY", "StatefulnessGuard"]
 GUARD_PRIORITY: Final = 800
 #: The custom resource ``s3.Bucket(auto_delete_objects=True)`` adds to empty the bucket.
 AUTO_DELETE_OBJECTS_TYPE: Final = "Custom::S3AutoDeleteObjects"
-#: Shortest acknowledgement reason accepted (the shared acknowledgement contract).
-MIN_REASON_LENGTH: Final = 10
-#: Name of the guard's validation plugin: the checker's, so that one CDK
-#: acknowledgement (``lattice::LAT1001``) answers both.
-PLUGIN_NAME: Final = "lattice"
 #: Construct id of the (resource-less) construct whose one aspect visit runs the pass.
 MARKER_ID: Final = "LatticeStatefulnessGuard"
 
@@ -96,12 +72,22 @@ MARKER_ID: Final = "LatticeStatefulnessGuard"
 # in prod/staging the guard raises it to RETAIN instead of failing the synth.
 _CDK_DEFAULT_DESTROY: Final = ("AWS::SQS::Queue", "AWS::SecretsManager::Secret")
 _PROTECTED_TIERS: Final = (Tier.PROD, Tier.STAGING)
-# Guards by the jsii reference of each scope (and Stage) they are installed on.
-_INSTALLED: dict[str, StatefulnessGuard] = {}
 
 
-def _ref(node: object) -> str:
-    return str(node.__jsii_ref__.ref)  # type: ignore[attr-defined]
+class _Marker(Construct):
+    """The resource-less construct a guard adds under each scope it is installed on: it
+    carries the guard (so a second ``apply`` finds it in the tree) and its one aspect
+    visit runs the pass."""
+
+    def __init__(self, scope: Construct, guard: StatefulnessGuard) -> None:
+        super().__init__(scope, MARKER_ID)
+        self.guard = guard
+
+
+def _installed(node: IConstruct) -> StatefulnessGuard | None:
+    """The guard installed on ``node`` itself, if any."""
+    marker = node.node.try_find_child(MARKER_ID)
+    return marker.guard if isinstance(marker, _Marker) else None
 
 
 class StatefulnessGuard:
@@ -126,11 +112,13 @@ class StatefulnessGuard:
       versioning** (prod, staging): set where the property is absent, at the path the
       stateful-type table names. Deletion protection explicitly off in prod fails the
       synth (LAT1101); explicitly disabled PITR or versioning is left to the checker
-      (LAT1401, LAT1402). Tokens are never judged.
+      (LAT1401, LAT1402). A value only deploy time knows is never filled. What counts
+      as "on" (``"true"`` as well as ``true``) is the checker's judgement.
     * ``auto_delete_objects=True`` on a bucket in prod/staging fails the synth (LAT1403).
     * **stacks**: termination protection on prod root stacks, and template Metadata
       ``lattice:environment`` (what the checker reads) on every stack.
-    * with ``enrol_backups=True`` where backups are on (prod, staging): every resource
+    * **backups** (``enrol_backups``, on by default) where the environment's policy has
+      backups (prod, staging): every resource
       AWS Backup supports is tagged ``lattice:backup=<environment>``, and the
       :meth:`BackupManager.of <lattice_cdk.cdk.BackupManager.of>` of the first stack of
       each account/region selects that tag (a tag selection covers the whole account
@@ -142,25 +130,32 @@ class StatefulnessGuard:
     """
 
     #: Rule ids a synth can fail with.
-    RULE_IDS: ClassVar[tuple[str, ...]] = ("LAT1001", "LAT1002", "LAT1101", "LAT1403")
+    RULE_IDS: ClassVar[tuple[str, ...]] = GUARDED_RULES
 
     def __init__(
         self,
         policy: StatefulnessPolicy,
         *,
-        enrol_backups: bool = False,
+        enrol_backups: bool = True,
         termination_protection: bool | None = None,
         fail_synth: bool = True,
     ) -> None:
         """Create a guard; :meth:`apply` creates and installs one.
 
         :param policy: what the environment requires.
-        :param enrol_backups: tag and select resources for AWS Backup. Default: False.
+        :param enrol_backups: tag and select resources for AWS Backup where the policy
+            has backups. Default: True.
         :param termination_protection: set termination protection on the root stacks
             it guards. Default: the policy's (on in prod only).
         :param fail_synth: check the synthesized templates and fail the synth on
             LAT1001/LAT1002/LAT1101/LAT1403. Default: True.
         """
+        _check_arguments(
+            policy=policy,
+            enrol_backups=enrol_backups,
+            termination_protection=termination_protection,
+            fail_synth=fail_synth,
+        )
         self.policy: Final = policy
         self.enrol_backups: Final = enrol_backups
         self.termination_protection: Final = (
@@ -170,7 +165,7 @@ class StatefulnessGuard:
         )
         self.fail_synth: Final = fail_synth
         self._protected = policy.tier in _PROTECTED_TIERS
-        self._node: GuardPass | None = None
+        self._plan: FillPlan | None = None
         self._selected: set[str] = set()
         #: Template file names of the stacks guarded, for the template check.
         self.template_files: set[str] = set()
@@ -184,7 +179,7 @@ class StatefulnessGuard:
         *,
         environment: str | None = None,
         policy: StatefulnessPolicy | None = None,
-        enrol_backups: bool = False,
+        enrol_backups: bool = True,
         termination_protection: bool | None = None,
         fail_synth: bool = True,
     ) -> StatefulnessGuard:
@@ -194,9 +189,11 @@ class StatefulnessGuard:
             ``lattice:environment``; neither given is an error (Lattice never guesses).
         :param policy: a ready policy instead of ``environment``. Default: the
             environment's policy.
-        :param enrol_backups: tag every resource AWS Backup supports
-            ``lattice:backup=<environment>`` and select that tag in the ``BackupManager`` of the
-            first stack of each account/region. Default: False.
+        :param enrol_backups: where the environment's policy has backups (prod,
+            staging), tag every resource AWS Backup supports
+            ``lattice:backup=<environment>`` and select that tag in the ``BackupManager``
+            of the first stack of each account/region. Default: True, so that a guarded
+            app passes ``lattice check`` (LAT1201 wants every data resource backed up).
         :param termination_protection: termination protection on the root stacks it
             guards. Default: the policy's (on in prod, off elsewhere).
         :param fail_synth: fail the synth on an explicit DESTROY, deletion protection
@@ -208,17 +205,25 @@ class StatefulnessGuard:
         :class:`~lattice_cdk.StatefulnessError`. Stages under ``scope`` that exist now
         are guarded too; one created after this call fails the synth, saying so.
         """
+        _check_scope(scope)
+        _check_arguments(
+            environment=environment,
+            policy=policy,
+            enrol_backups=enrol_backups,
+            termination_protection=termination_protection,
+            fail_synth=fail_synth,
+        )
         wanted = policy_for(scope, environment=environment, policy=policy)
         # Not find_all(): listing every construct costs Node ~30 µs each; Stages and
         # stacks sit near the top of the tree.
-        nodes = [scope, *_stages_and_stacks(scope)]
+        nodes = [scope, *stages_and_stacks(scope)]
         above: list[IConstruct] = []
         for ancestor in reversed(scope.node.scopes[:-1]):
             above.append(ancestor)
             if isinstance(ancestor, Stage):
                 break  # aspects stop at a Stage: a guard above it does not reach here
         for node in (*above, *nodes):
-            existing = _INSTALLED.get(_ref(node))
+            existing = _installed(node)
             if existing is None:
                 continue
             if existing.policy.environment != wanted.environment:
@@ -241,11 +246,13 @@ class StatefulnessGuard:
         )
         guard._install(scope)
         for node in nodes:
-            if node is not scope and isinstance(node, Stage) and _ref(node) not in _INSTALLED:
+            if node is not scope and isinstance(node, Stage) and _installed(node) is None:
                 guard._install(node)
         scope.node.add_validation(_StagesCovered(scope))
         if fail_synth:
-            Validations.of(scope.node.root).add_plugins(_TemplateCheck(guard))
+            Validations.of(scope.node.root).add_plugins(
+                GuardCheck(guard.policy, guard.template_files)
+            )
         return guard
 
     @staticmethod
@@ -264,57 +271,12 @@ class StatefulnessGuard:
         :param reason: why it is acceptable; at least 10 characters.
         :param expires: ``YYYY-MM-DD`` after which it no longer counts. Default: never.
         """
-        try:
-            severity_of(rule_id)
-        except ValueError:
-            raise StatefulnessError(
-                "is not a Lattice rule id.",
-                field="rule_id",
-                value=rule_id,
-                allowed="'LAT' followed by four digits, e.g. 'LAT1001'",
-                fix="copy the rule id from the synth error or `lattice check` output.",
-                code="invalid-value",
-            ) from None
-        if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
-            raise StatefulnessError(
-                "is too short to explain an exception to a data-protection rule.",
-                field="reason",
-                value=reason,
-                allowed=f"a sentence of at least {MIN_REASON_LENGTH} characters",
-                fix="say why losing this resource's data is acceptable.",
-                code="invalid-value",
-            )
-        entry: dict[str, str] = {"rule_id": rule_id, "reason": reason.strip()}
-        if expires is not None:
-            try:
-                _dt.date.fromisoformat(expires)
-            except (TypeError, ValueError):
-                raise StatefulnessError(
-                    "is not a date.",
-                    field="expires",
-                    value=expires,
-                    allowed="YYYY-MM-DD, or None for no expiry",
-                    fix="pass expires='2027-06-30'.",
-                    code="invalid-value",
-                ) from None
-            entry["expires"] = expires
-        if isinstance(construct, Stack):
-            options = construct.template_options
-            metadata = dict(options.metadata or {})
-            metadata[ACKNOWLEDGEMENTS_METADATA_KEY] = _merged(
-                metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY), entry
-            )
-            options.metadata = metadata
-            return
-        resource = _resource_of(construct)
-        current = resource.get_metadata(ACKNOWLEDGEMENTS_METADATA_KEY)
-        resource.add_metadata(ACKNOWLEDGEMENTS_METADATA_KEY, _merged(current, entry))
+        acknowledge(construct, rule_id, reason, expires=expires)
 
     # -- installing --------------------------------------------------------------------
 
     def _install(self, scope: IConstruct) -> None:
         """Register the type-based aspects (run in Node) and the one Python pass."""
-        _INSTALLED[_ref(scope)] = self
         policy = self.policy
         holding = [t for t in stateful_types().values() if t.holds_data]
         for removal in dict.fromkeys(
@@ -346,67 +308,28 @@ class StatefulnessGuard:
                 ],
                 priority=GUARD_PRIORITY,
             )
-        marker = Construct(scope, MARKER_ID) if isinstance(scope, Construct) else None
-        if marker is not None:
-            Aspects.of(marker).add(_Pass(self, scope), priority=GUARD_PRIORITY)
+        if isinstance(scope, Construct):
+            Aspects.of(_Marker(scope, self)).add(_Pass(self, scope), priority=GUARD_PRIORITY)
 
     # -- the pass (one Python callback per guarded scope and synth) ---------------------
 
     def run(self, scope: IConstruct) -> None:
         """Protect the stacks and stateful resources under ``scope``.
 
-        Called once per synth by the guard's aspect; safe to call again. The work is
-        done in Node (``_node/index.js``), in one jsii call; what to do is decided here.
+        Called once per synth by the guard's aspect; safe to call again (what is set
+        stays set, so nothing is filled twice).
         """
-        if self._node is None:
-            self._node = GuardPass(self._spec())
-        template_files, enrol = self._node.protect(scope)
+        if self._plan is None:
+            self._plan = plan_for(
+                self.policy,
+                enrol=self.enrol_backups and self.policy.enable_backups,
+                termination_protection=self.termination_protection,
+                backup_tag=BACKUP_TAG,
+            )
+        template_files, enrol = fill(scope, self._plan)
         self.template_files.update(template_files)
         for root in enrol:
             self._select(root)
-
-    def _spec(self) -> dict[str, Any]:
-        """What the node-side pass applies, per stateful type (see ``_node/index.js``)."""
-        policy = self.policy
-        enrol = self.enrol_backups and policy.enable_backups
-        types: dict[str, Any] = {}
-        for known in stateful_types().values():
-            if not known.holds_data:
-                continue
-            checks = self._checks_for(known)
-            enrolled = enrol and known.aws_backup
-            if not checks and not enrolled and known.cluster_member_property is None:
-                continue
-            types[known.type] = {
-                "checks": [{"path": c.path, "value": _on_value(c)} for c in checks],
-                "memberProperty": known.cluster_member_property,
-                "enrol": enrolled,
-            }
-        return {
-            "types": types,
-            # In dev nothing needs a property read: the pass then only visits stacks.
-            "reads": any(t["checks"] or t["enrol"] for t in types.values()),
-            "environment": policy.environment,
-            "terminationProtection": self.termination_protection,
-            "backupTag": {"key": BACKUP_TAG, "value": policy.environment} if enrol else None,
-            "environmentKey": ENVIRONMENT_CONTEXT_KEY,
-            "acknowledgementsKey": ACKNOWLEDGEMENTS_METADATA_KEY,
-            "minReason": MIN_REASON_LENGTH,
-        }
-
-    def _checks_for(self, known: StatefulType) -> tuple[PropertyCheck, ...]:
-        wanted = (
-            (known.deletion_protection, self.policy.deletion_protection),
-            (known.point_in_time_recovery, self.policy.point_in_time_recovery),
-            (known.versioning, self.policy.versioning),
-        )
-        # A check CloudFormation's default satisfies (RDS keeps a day of automated
-        # backups) never needs filling, so it is not even read.
-        return tuple(
-            check
-            for check, required in wanted
-            if required and check is not None and not _is_on(check.default, check)
-        )
 
     def _select(self, stack: Stack) -> None:
         # A tag selection covers every tagged resource of its account and region, so
@@ -439,55 +362,6 @@ class _Pass:
         self._guard.run(self._scope)
 
 
-def _stages_and_stacks(scope: IConstruct) -> list[IConstruct]:
-    """Every Stage and Stack below ``scope``, without walking into stacks."""
-    found: list[IConstruct] = []
-    if isinstance(scope, Stack):
-        return found
-    for child in scope.node.children:
-        if isinstance(child, Stage | Stack):
-            found.append(child)
-        if not isinstance(child, Stack):
-            found.extend(_stages_and_stacks(child))
-    return found
-
-
-def _merged(current: object, entry: dict[str, str]) -> list[dict[str, Any]]:
-    """``current`` acknowledgements with ``entry`` replacing one for the same rule."""
-    kept = [
-        dict(item)
-        for item in (current if isinstance(current, list) else [])
-        if isinstance(item, Mapping) and item.get("rule_id") != entry["rule_id"]
-    ]
-    return [*kept, entry]
-
-
-def _resource_of(construct: IConstruct) -> CfnResource:
-    if isinstance(construct, CfnResource):
-        return construct
-    child = construct.node.default_child
-    if isinstance(child, CfnResource):
-        return child
-    raise StatefulnessError(
-        "has no CloudFormation resource to carry the acknowledgement.",
-        field="construct",
-        value=construct.node.path,
-        allowed="a CfnResource, an L2 construct whose default child is one, or a Stack",
-        fix="acknowledge the resource itself, e.g. construct.node.default_child.",
-        code="invalid-value",
-    )
-
-
-def _is_on(value: Any, check: PropertyCheck) -> bool:
-    if check.min is not None:
-        return isinstance(value, int | float) and not isinstance(value, bool) and value >= check.min
-    return value is not None and value == check.on
-
-
-def _on_value(check: PropertyCheck) -> Any:
-    return check.on if check.on is not None else check.min
-
-
 @jsii.implements(IValidation)
 class _StagesCovered:
     """Fails the synth when a Stage under a guarded scope escaped the guard."""
@@ -498,8 +372,8 @@ class _StagesCovered:
     def validate(self) -> list[str]:
         missed = [
             node.node.path
-            for node in _stages_and_stacks(self._scope)
-            if isinstance(node, Stage) and _ref(node) not in _INSTALLED
+            for node in stages_and_stacks(self._scope)
+            if isinstance(node, Stage) and _installed(node) is None
         ]
         if not missed:
             return []
@@ -511,194 +385,37 @@ class _StagesCovered:
         ]
 
 
-# -- the template check (pure Python, on what CDK wrote) ----------------------------------
+def _check_scope(scope: object) -> None:
+    if not isinstance(scope, Construct):
+        raise StatefulnessError(
+            "is not a construct to guard.",
+            field="scope",
+            value=scope,
+            allowed="a cdk.App, a cdk.Stage or a cdk.Stack",
+            fix="pass the app: StatefulnessGuard.apply(app, environment='prod').",
+            code="invalid-value",
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class _Problem:
-    rule_id: str
-    logical_id: str
-    location: str
-    message: str
-    fix: str
-
-
-@jsii.implements(IPolicyValidationPlugin)
-class _TemplateCheck:
-    """CDK policy-validation plugin: the guard's synth-time failures, on the templates."""
-
-    def __init__(self, guard: StatefulnessGuard) -> None:
-        self._guard = guard
-
-    @property
-    def name(self) -> str:
-        return PLUGIN_NAME
-
-    @property
-    def version(self) -> str:
-        return __version__
-
-    @property
-    def rule_ids(self) -> list[str]:
-        return list(StatefulnessGuard.RULE_IDS)
-
-    def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
-        by_rule: dict[str, list[tuple[_Problem, str]]] = {}
-        seen: set[str] = set()
-        for path in context.template_paths:
-            folder = os.path.dirname(path)
-            for name in _guarded_templates(path, self._guard.template_files):
-                full = os.path.join(folder, name)
-                if full in seen or not os.path.isfile(full):
-                    continue
-                seen.add(full)
-                with open(full, encoding="utf-8") as handle:
-                    template = json.load(handle)
-                for problem in check_template(template, self._guard.policy):
-                    by_rule.setdefault(problem.rule_id, []).append((problem, full))
-        violations = [
-            PolicyViolation(
-                rule_name=rule_id,
-                description=problems[0][0].message,
-                fix=problems[0][0].fix,
-                violating_resources=[
-                    PolicyViolatingResource(
-                        resource_logical_id=p.logical_id, template_path=full, locations=[p.location]
-                    )
-                    for p, full in problems
-                ],
+def _check_arguments(**arguments: object) -> None:
+    """Refuse arguments of the wrong type at once, naming the argument and the fix."""
+    for field, value in arguments.items():
+        if field == "environment":
+            ok, allowed = value is None or isinstance(value, str), "an environment name or None"
+        elif field == "policy":
+            ok = value is None or isinstance(value, StatefulnessPolicy)
+            allowed = "a StatefulnessPolicy or None"
+        elif field == "termination_protection":
+            ok, allowed = value is None or isinstance(value, bool), "True, False or None"
+        else:
+            ok, allowed = isinstance(value, bool), "True or False"
+        if not ok:
+            raise StatefulnessError(
+                f"is a {type(value).__name__}.",
+                field=field,
+                value=value,
+                allowed=allowed,
+                fix=f"pass {field}={allowed.split(' or ')[0].split(', ')[0]}, not a "
+                f"{type(value).__name__}.",
+                code="invalid-value",
             )
-            for rule_id, problems in sorted(by_rule.items())
-        ]
-        return PolicyValidationPluginReport(success=not violations, violations=violations)
-
-
-def _guarded_templates(path: str, guarded: set[str]) -> Iterable[str]:
-    """The guarded template files next to ``path``: itself and its nested stacks."""
-    name = os.path.basename(path)
-    if name not in guarded:
-        return ()
-    return [name, *sorted(g for g in guarded if g.endswith(".nested.template.json"))]
-
-
-def check_template(template: Mapping[str, Any], policy: StatefulnessPolicy) -> list[_Problem]:
-    """The guard's failures in one synthesized template, acknowledged ones left out."""
-    resources: Mapping[str, Any] = template.get("Resources") or {}
-    protected = policy.tier in _PROTECTED_TIERS
-    env = policy.environment
-    problems: list[_Problem] = []
-    for logical_id, resource in resources.items():
-        if not isinstance(resource, Mapping):
-            continue
-        cfn_type = resource.get("Type")
-        props = resource.get("Properties") or {}
-        if cfn_type == AUTO_DELETE_OBJECTS_TYPE:
-            if not protected:
-                continue
-            bucket = props.get("BucketName")
-            ref = bucket.get("Ref") if isinstance(bucket, Mapping) else None
-            target = ref if isinstance(ref, str) else None
-            owner = resources.get(target) if target is not None else None
-            owners = [r for r in (owner, resource) if isinstance(r, Mapping)]
-            if any(_acknowledged_in(r, "LAT1403") for r in owners):
-                continue
-            problems.append(
-                _Problem(
-                    "LAT1403",
-                    target if target is not None and target in resources else logical_id,
-                    "Properties",
-                    f"auto_delete_objects=True adds {AUTO_DELETE_OBJECTS_TYPE}, which empties "
-                    f"the bucket when it leaves the stack, in environment {env!r}.",
-                    "remove auto_delete_objects=True, or StatefulnessGuard.acknowledge("
-                    "bucket, 'LAT1403', reason).",
-                )
-            )
-            continue
-        known = stateful_type(cfn_type) if isinstance(cfn_type, str) else None
-        if known is None or not known.holds_data:
-            continue
-        if known.cluster_member_property and props.get(known.cluster_member_property):
-            continue
-        found: list[_Problem] = []
-        if protected and resource.get("DeletionPolicy") == "Delete":
-            found.append(
-                _Problem(
-                    "LAT1001",
-                    logical_id,
-                    "DeletionPolicy",
-                    f"{cfn_type} has DeletionPolicy Delete (RemovalPolicy.DESTROY) in "
-                    f"environment {env!r}: deleting the stack, or removing the resource "
-                    "from it, deletes its data.",
-                    "remove removal_policy=DESTROY (the guard then retains it), or "
-                    "StatefulnessGuard.acknowledge(construct, 'LAT1001', reason) (and "
-                    "'LAT1002' for its UpdateReplacePolicy).",
-                )
-            )
-        if protected and resource.get("UpdateReplacePolicy") == "Delete":
-            found.append(
-                _Problem(
-                    "LAT1002",
-                    logical_id,
-                    "UpdateReplacePolicy",
-                    f"{cfn_type} has UpdateReplacePolicy Delete in environment {env!r}: a "
-                    "change that replaces it deletes the old resource's data.",
-                    "remove removal_policy=DESTROY or the UpdateReplacePolicy Delete, or "
-                    "StatefulnessGuard.acknowledge(construct, 'LAT1002', reason).",
-                )
-            )
-        check = known.deletion_protection
-        if policy.deletion_protection and check is not None:
-            off = [
-                v
-                for v in _template_values(props, check.path.split("."))
-                if v is not None and not isinstance(v, Mapping | list) and not _is_on(v, check)
-            ]
-            if off:
-                found.append(
-                    _Problem(
-                        "LAT1101",
-                        logical_id,
-                        f"Properties.{check.path}",
-                        f"{cfn_type} has deletion protection off ({check.path}="
-                        f"{json.dumps(off[0])}) in environment {env!r}, which requires it.",
-                        "remove the setting that turns it off (the guard then sets "
-                        f"{check.path}={json.dumps(_on_value(check))}), or "
-                        "StatefulnessGuard.acknowledge(construct, 'LAT1101', reason).",
-                    )
-                )
-        problems.extend(p for p in found if not _acknowledged_in(resource, p.rule_id))
-    return problems
-
-
-def _template_values(value: Any, parts: list[str]) -> list[Any]:
-    """The values at a dotted path in template properties; ``*`` walks a list."""
-    if not parts:
-        return [value]
-    part, rest = parts[0], parts[1:]
-    if part == "*":
-        items = value if isinstance(value, list) else []
-        return [v for item in items for v in _template_values(item, rest)]
-    if not isinstance(value, Mapping):
-        return []
-    return _template_values(value.get(part), rest)
-
-
-def _acknowledged_in(resource: Mapping[str, Any], rule_id: str) -> bool:
-    metadata = resource.get("Metadata")
-    entries = metadata.get(ACKNOWLEDGEMENTS_METADATA_KEY) if isinstance(metadata, Mapping) else None
-    return isinstance(entries, list) and any(_current(e, rule_id) for e in entries)
-
-
-def _current(entry: object, rule_id: str) -> bool:
-    """A well-formed, unexpired acknowledgement of ``rule_id``."""
-    if not isinstance(entry, Mapping) or entry.get("rule_id") != rule_id:
-        return False
-    reason, expires = entry.get("reason"), entry.get("expires")
-    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
-        return False
-    if expires is None:
-        return True
-    try:
-        return _dt.date.fromisoformat(str(expires)) >= _dt.date.today()
-    except ValueError:
-        return False

@@ -34,7 +34,7 @@ from ..cfn import load
 from ..cfn._model import Assembly
 from ..checker import all_rule_infos, check
 
-__all__ = ["PLUGIN_NAME", "LatticeValidationPlugin"]
+__all__ = ["PLUGIN_NAME", "LatticeValidationPlugin", "assembly_for", "violation"]
 
 #: The plugin's name; CDK namespaces its rule ids with it (``lattice::LAT1001``).
 PLUGIN_NAME = "lattice"
@@ -100,7 +100,7 @@ class LatticeValidationPlugin:
         if not templates:
             return cdk.PolicyValidationPluginReport(success=True, violations=[])
         app = context.app_construct
-        assembly = _assembly_for(templates)
+        assembly = assembly_for(templates)
         config = self._config if self._config is not None else load_config()
         registry = EnvironmentRegistry()
         registry.register_all(config.environments)
@@ -116,7 +116,7 @@ class LatticeValidationPlugin:
             extra_checks=self._extra_checks + self._lock_checks(),
         )
         active = [f for f in result.findings if f.acknowledged is None]
-        violations = [_violation(f) for f in active]
+        violations = [violation(f) for f in active]
         success = not any(f.severity in self._fail_on for f in active)
         return cdk.PolicyValidationPluginReport(success=success, violations=violations)
 
@@ -128,7 +128,7 @@ class LatticeValidationPlugin:
         return (lock_check(read_lock(self._lock)),)
 
 
-def _assembly_for(templates: Sequence[str]) -> Assembly:
+def assembly_for(templates: Sequence[str]) -> Assembly:
     """The cloud assembly CDK just wrote, narrowed to the stacks being validated (and
     the nested stacks under them)."""
     root = Path(os.path.commonpath([str(Path(t).parent) for t in templates]))
@@ -157,11 +157,18 @@ def _context_environments(value: Any) -> dict[str, str]:
     return {}
 
 
-def _violation(finding: Finding) -> cdk.PolicyViolation:
+def violation(finding: Finding) -> cdk.PolicyViolation:
+    """``finding`` as CDK reports it. The description names the rule and the construct
+    path itself: where CDK puts its report into the exception ``app.synth()`` raises
+    (in-memory mode: tests, ``CDK_APP_MODE=inmemory``) that text is what a test or a
+    user matches on, and CDK's own "Acknowledge with" line is not a rule id."""
     logical_id = finding.logical_id or f"(stack {finding.stack})"
+    where = finding.construct_path or (
+        f"{finding.stack}/{finding.logical_id}" if finding.logical_id else f"stack {finding.stack}"
+    )
     return cdk.PolicyViolation(
         rule_name=finding.rule_id,
-        description=f"{finding.title}: {finding.message}",
+        description=f"[{finding.rule_id}] {where}: {finding.title}: {finding.message}",
         fix=finding.fix,
         severity=finding.severity.value,
         violating_resources=[

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnResource, Stack, Tags
-from constructs import Construct
+from aws_cdk import CfnResource, Stack, TagManager, Tags
+from constructs import Construct, IConstruct
 
 from .._policy import StatefulnessPolicy
 
@@ -14,10 +14,13 @@ __all__ = [
     "ENVIRONMENT_TAG",
     "LATTICE_METADATA_KEY",
     "NAME_TAG",
+    "PLAN_TAG",
     "PROTECTION_TAG",
+    "lattice_tags",
     "protect_stack",
     "record_lattice_view",
     "tag_lattice",
+    "tag_resource",
 ]
 
 #: Canonical environment name (the checker reads it to know a stack's environment).
@@ -26,19 +29,40 @@ ENVIRONMENT_TAG = "lattice:environment"
 PROTECTION_TAG = "lattice:protection"
 #: The construct's logical ``name=``.
 NAME_TAG = "lattice:name"
-#: ``true`` on resources enrolled in AWS Backup by tag.
+#: The environment, on resources enrolled in AWS Backup by tag (the selections match it).
 BACKUP_TAG = "lattice:backup"
+#: The name of the backup plan (of the stack's :class:`BackupManager`) a resource is in.
+PLAN_TAG = "lattice:backup-plan"
 #: Resource Metadata key holding Lattice's view of a resource.
 LATTICE_METADATA_KEY = "lattice"
+#: What ``Tags.of(...).add`` uses by default.
+_TAG_PRIORITY = 100
 
 
 def tag_lattice(scope: Construct, policy: StatefulnessPolicy, *, name: str | None = None) -> None:
     """Tag every taggable resource under ``scope`` with the environment and protection."""
     tags = Tags.of(scope)
-    tags.add(ENVIRONMENT_TAG, policy.environment)
-    tags.add(PROTECTION_TAG, policy.protection_level.value)
+    for key, value in lattice_tags(policy, name=name).items():
+        tags.add(key, value)
+
+
+def tag_resource(resource: IConstruct, tags: dict[str, str]) -> None:
+    """Set ``tags`` on one taggable construct (an L1, or an L2 that renders its own)
+    directly (no aspect: one call per tag), at the
+    priority ``Tags.of(...).add`` uses, so an app's own tag of the same key still wins
+    when applied closer to the resource."""
+    manager = TagManager.of(resource) if tags else None
+    if manager is not None:
+        for key, value in tags.items():
+            manager.set_tag(key, value, _TAG_PRIORITY)
+
+
+def lattice_tags(policy: StatefulnessPolicy, *, name: str | None = None) -> dict[str, str]:
+    """The environment, protection (and name) tags :func:`tag_lattice` applies."""
+    tags = {ENVIRONMENT_TAG: policy.environment, PROTECTION_TAG: policy.protection_level.value}
     if name is not None:
-        tags.add(NAME_TAG, name)
+        tags[NAME_TAG] = name
+    return tags
 
 
 def record_lattice_view(
@@ -65,6 +89,6 @@ def protect_stack(scope: Construct, policy: StatefulnessPolicy) -> None:
     reports LAT2501).
     """
     if policy.termination_protection:
-        stack = Stack.of(scope)
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
         if not stack.termination_protection:
             stack.termination_protection = True
