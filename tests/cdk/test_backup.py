@@ -185,9 +185,11 @@ def test_prod_without_a_dr_target_warns_at_synth_with_the_checkers_fix(
 def test_prod_with_a_dr_vault_arn_copies_every_tier_and_does_not_warn(prod_dr: Template) -> None:
     rules = rules_of(prod_dr)
     for name in ("Daily", "Weekly", "Monthly"):
-        (copy,) = rules[name]["CopyActions"]
+        # The DR copy first; the daily and monthly rules also copy to the air-gapped vault.
+        copy, *air_gapped = rules[name]["CopyActions"]
         assert copy["DestinationBackupVaultArn"] == DR_ARN
         assert copy["Lifecycle"]["DeleteAfterDays"] == rules[name]["Lifecycle"]["DeleteAfterDays"]
+        assert len(air_gapped) == (0 if name == "Weekly" else 1)
     assert "CopyActions" not in rules["Continuous"]
     prod_dr.resource_count_is("AWS::Backup::BackupPlan", 1)
 
@@ -335,6 +337,7 @@ def test_framework_controls_mirror_the_policy(prod_dr: Template) -> None:
         "BACKUP_RECOVERY_POINT_ENCRYPTED": {},
         "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION": {"crossRegionList": "us-west-2"},
         "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK": {"minRetentionDays": "30"},
+        "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET": {"maxRestoreTime": "720"},
     }
     for control in framework["Properties"]["FrameworkControls"]:
         assert control["ControlScope"] == {

@@ -15,11 +15,13 @@ import pytest
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_s3 as s3
 
-from lattice_cdk import LatticeValidationPlugin
+from lattice_cdk import LatticeValidationPlugin, create_statefulness_policy
+from lattice_cdk.cdk._air_gapped import AirGappedVault
+from lattice_cdk.cdk._restore_testing import RestoreTesting
 from lattice_cdk.cfn import load
 from lattice_cdk.checker import check
 
-ERRORS_ON_A_BARE_BUCKET = ("LAT1001", "LAT1002", "LAT1201", "LAT1402")
+ERRORS_ON_A_BARE_BUCKET = ("LAT1001", "LAT1002", "LAT1201", "LAT1306", "LAT1402")
 
 
 def _app(tmp_path: Path, **context: str) -> cdk.App:
@@ -48,6 +50,11 @@ def test_unprotected_prod_bucket_fails_synth_with_message_and_fix(tmp_path: Path
 
 def _compliant(stack: cdk.Stack) -> None:
     bucket = s3.Bucket(stack, "Data", removal_policy=cdk.RemovalPolicy.RETAIN, versioned=True)
+    # Restore-tested by the tag Lattice enrols with, and copied to an air-gapped vault.
+    cdk.Tags.of(bucket).add("lattice:backup", "prod")
+    prod = create_statefulness_policy(environment="prod")
+    RestoreTesting(stack, "RestoreTests", policy=prod, resource_types=["AWS::S3::Bucket"])
+    air_gapped = AirGappedVault(stack, "AirGapped", policy=prod, copy_retention_days=[35])
     vault = backup.BackupVault(
         stack,
         "Vault",
@@ -65,7 +72,8 @@ def _compliant(stack: cdk.Stack) -> None:
             copy_actions=[
                 backup.BackupPlanCopyActionProps(
                     destination_backup_vault=dr, delete_after=cdk.Duration.days(35)
-                )
+                ),
+                air_gapped.copy_action(35),
             ],
         )
     )

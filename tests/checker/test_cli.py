@@ -50,8 +50,9 @@ def test_json_output_is_the_engines_findings(tmp_path: Path) -> None:
     assert sorted(f["rule_id"] for f in document["findings"]) == sorted(
         f.rule_id for f in expected.findings
     )
+    # LAT1201 on the table, and prod's LAT1306 (no restore test) and LAT1309 (no air-gapped copy)
     assert document["summary"] == {
-        "error": 1,
+        "error": 3,
         "warning": 2,
         "info": 1,
         "acknowledged": 0,
@@ -209,7 +210,10 @@ def report_json() -> dict[str, object]:
 
 
 def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> None:
-    (row,) = report_json["resources"]  # type: ignore[misc]
+    # The table, and the air-gapped vault its copies land in (a stateful resource too).
+    rows = {r["logical_id"]: r for r in report_json["resources"]}  # type: ignore[attr-defined]
+    assert set(rows) == {"Orders", "AirGapped"}
+    row = rows["Orders"]
     assert row == {
         "stack": "pass-list-of-tags",
         "environment": "prod",
@@ -224,6 +228,8 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
         "backup_plans": ["Plan"],
         "backup_tiers": ["daily"],
         "cross_region": "no",
+        "restore_test": "tested",
+        "copies_to": ["AirGapped (air-gapped)"],
         "point_in_time_recovery": "on",
         "versioning": "n/a",
         "verdict": "compliant",
@@ -232,12 +238,12 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
     }
     assert report_json["totals"] == {  # type: ignore[comparison-overlap]
         "prod": {
-            "resources": 1,
+            "resources": 2,
             "at risk": 0,
             "unknown": 0,
             "review": 0,
             "acknowledged": 0,
-            "compliant": 1,
+            "compliant": 2,
         }
     }
 

@@ -114,13 +114,17 @@ def _rebuild(stack: Any, case: Path) -> None:
                 resource.add_override(attribute, body[attribute])
 
 
+#: Rules whose selections (backup, restore testing) reach across the whole assembly.
+_ALONE = ("LAT1201", "LAT1306", "LAT1307")
+
+
 @pytest.fixture(scope="module")
 def plugin_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Verdict]:
     # Backup selections select across the whole assembly: each coverage fixture gets an
     # app of its own, or another fixture's tag selection would cover its resources.
     groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
     for case in _cases():
-        alone = case.name if case.parent.name == "LAT1201" else ""
+        alone = f"{case.parent.name}/{case.name}" if case.parent.name in _ALONE else ""
         groups[(_environment(case), alone)].append(case)
     verdicts: dict[Path, Verdict] = {}
     for (environment, _alone), cases in sorted(groups.items()):

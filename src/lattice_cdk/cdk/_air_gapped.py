@@ -151,8 +151,10 @@ class AirGappedVault(Construct):
 
 
 def copy_retention_days(policy: StatefulnessPolicy) -> list[int]:
-    """DeleteAfterDays of the copies the policy's daily and monthly rules make."""
-    days = [policy.backup_retention_days]
+    """DeleteAfterDays of the copies the policy's daily and monthly rules make. The
+    environment's floor is among them: a plan whose resources keep their own, longer
+    daily retention (a second plan of the manager) copies within the same bounds."""
+    days = [policy.min_backup_retention_days, policy.backup_retention_days]
     if policy.monthly_backups:
         days.append(policy.monthly_retention_days)
     return days

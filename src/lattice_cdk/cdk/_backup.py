@@ -31,6 +31,7 @@ from .._policy import StatefulnessPolicy
 from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
 from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target
 from ._backup_plan import ManagedPlan, allow_s3, build_plan, build_role
+from ._backup_recovery import AirGappedVault, RestoreTesting, add_restore_test, build_recovery
 from ._backup_reports import (
     REPORT_BUCKET_NAME,
     build_framework,
@@ -130,6 +131,8 @@ class BackupManager(Construct):
         self.dr_vault: backup.IBackupVault | None = None
         self.framework: backup.CfnFramework | None = None
         self.report_bucket: s3.IBucket | None = None
+        self.restore_testing: RestoreTesting | None = None  # docs/recovery.md
+        self.air_gapped_vault: AirGappedVault | None = None
         self.policy: StatefulnessPolicy = policy_for(self, environment=environment, policy=policy)
         self._options: dict[str, Any] = {}
         self.configure(**{name: args[name] for name in OPTION_NAMES})
@@ -325,6 +328,7 @@ class BackupManager(Construct):
         for node in nodes:
             if isinstance(node, CfnResource):
                 tag_resource(node, tags)
+                add_restore_test(self.restore_testing, node)
         return self._plan_for(retention_days or self.policy.backup_retention_days).tagged
 
     def enrolment_tags(
@@ -461,6 +465,7 @@ class BackupManager(Construct):
                 f"{CROSS_REGION_INFO.fix}",
             )
         self.role = build_role(self)
+        self.restore_testing, self.air_gapped_vault = build_recovery(self, p, self.role)
         self.plan = self._plan_for(p.backup_retention_days).plan
         if p.compliance_reporting:
             self.framework = build_framework(
@@ -487,5 +492,6 @@ class BackupManager(Construct):
                 vault=self.vault,
                 dr_vault=self.dr_vault,
                 role_arn=self.role.role_arn,
+                air_gapped=self.air_gapped_vault,
             )
         return entry

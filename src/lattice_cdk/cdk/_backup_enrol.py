@@ -9,6 +9,7 @@ from constructs import Construct, IConstruct
 from .._errors import StatefulnessError
 from .._policy import Removal, StatefulnessPolicy, create_statefulness_policy
 from ._backup import BackupManager
+from ._backup_recovery import add_restore_test
 from ._tags import lattice_tags, protect_stack, record_lattice_view, tag_lattice, tag_resource
 
 __all__ = ["finish_construct", "manager_for"]
@@ -76,5 +77,6 @@ def finish_construct(
         tags.update(
             manager.enrolment_tags(retention_days=days, bucket=isinstance(resource, CfnBucket))
         )
+        add_restore_test(manager.restore_testing, resource)
     tag_resource(tag_target or resource, tags)
     return manager

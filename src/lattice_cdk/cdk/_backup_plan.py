@@ -10,6 +10,7 @@ from constructs import Construct
 
 from .._errors import StatefulnessError
 from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
+from ._air_gapped import AirGappedVault
 from ._backup_rules import BackupRules
 from ._backup_selection import ArnBatches
 
@@ -62,10 +63,12 @@ def build_plan(
     vault: backup.IBackupVault,
     dr_vault: backup.IBackupVault | None,
     role_arn: str,
+    air_gapped: AirGappedVault | None = None,
 ) -> ManagedPlan:
     """The plan keeping daily backups ``daily_days`` (id ``Plan`` for the first, else
     ``Plan<days>Days``), with the policy's weekly, monthly and continuous rules, each
-    copied to ``dr_vault`` when given."""
+    copied to ``dr_vault`` when given; the daily and monthly rules also copy to the
+    ``air_gapped`` vault when given."""
     if daily_days < policy.min_backup_retention_days:
         raise StatefulnessError(
             f"is below the {policy.min_backup_retention_days}-day floor of "
@@ -77,7 +80,11 @@ def build_plan(
             code="retention-below-floor",
         )
     p = policy
-    rules = [BackupRules.daily(daily_days, copy_to=dr_vault)]
+
+    def air_gapped_copy(days: int) -> list[backup.BackupPlanCopyActionProps]:
+        return [air_gapped.copy_action(days)] if air_gapped is not None else []
+
+    rules = [BackupRules.daily(daily_days, copy_to=dr_vault, also_copy=air_gapped_copy(daily_days))]
     if p.weekly_backups:
         rules.append(BackupRules.weekly(p.weekly_retention_days, copy_to=dr_vault))
     if p.monthly_backups:
@@ -86,6 +93,7 @@ def build_plan(
                 p.monthly_retention_days,
                 cold_after_days=p.monthly_cold_storage_after_days,
                 copy_to=dr_vault,
+                also_copy=air_gapped_copy(p.monthly_retention_days),
             )
         )
     if p.continuous_backup:

@@ -19,6 +19,10 @@ __all__ = ["REPORT_BUCKET_NAME", "build_framework", "build_report_bucket", "buil
 REPORT_BUCKET_NAME = "lattice-compliance-reports"
 
 
+#: The restore-time target of the Audit Manager control, in minutes (AWS's default, 12 h).
+MAX_RESTORE_MINUTES = 720
+
+
 def build_framework(
     scope: Construct,
     policy: StatefulnessPolicy,
@@ -68,6 +72,11 @@ def build_framework(
     if p.vault_lock:
         controls.append(
             control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", minRetentionDays=floor)
+        )
+    if p.restore_testing:
+        # Restore tests report how long each restore took: the control checks the target.
+        controls.append(
+            control("RESTORE_TIME_FOR_RESOURCES_MEET_TARGET", maxRestoreTime=MAX_RESTORE_MINUTES)
         )
     return backup.CfnFramework(
         scope,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Duration
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_events as events
@@ -20,9 +22,16 @@ class BackupRules:
     """
 
     @staticmethod
-    def daily(days: int, *, copy_to: backup.IBackupVault | None = None) -> backup.BackupPlanRule:
-        """Every day, kept ``days`` days (copied to ``copy_to`` with the same lifecycle)."""
-        return BackupRules._rule("Daily", events.Schedule.cron(hour="5", minute="0"), days, copy_to)
+    def daily(
+        days: int,
+        *,
+        copy_to: backup.IBackupVault | None = None,
+        also_copy: Sequence[backup.BackupPlanCopyActionProps] = (),
+    ) -> backup.BackupPlanRule:
+        """Every day, kept ``days`` days (copied to ``copy_to`` with the same lifecycle,
+        and by the copy actions ``also_copy``, e.g. to an air-gapped vault)."""
+        schedule = events.Schedule.cron(hour="5", minute="0")
+        return BackupRules._rule("Daily", schedule, days, copy_to, also_copy=also_copy)
 
     @staticmethod
     def weekly(
@@ -38,10 +47,11 @@ class BackupRules:
         *,
         cold_after_days: int | None = 90,
         copy_to: backup.IBackupVault | None = None,
+        also_copy: Sequence[backup.BackupPlanCopyActionProps] = (),
     ) -> backup.BackupPlanRule:
         """On the 1st of each month, kept ``days`` (default 2555, 7 years), cold after 90."""
         schedule = events.Schedule.cron(day="1", hour="5", minute="0")
-        return BackupRules._rule("Monthly", schedule, days, copy_to, cold_after_days)
+        return BackupRules._rule("Monthly", schedule, days, copy_to, cold_after_days, also_copy)
 
     @staticmethod
     def continuous(days: int = CONTINUOUS_BACKUP_MAX_DAYS) -> backup.BackupPlanRule:
@@ -73,6 +83,7 @@ class BackupRules:
         days: int,
         copy_to: backup.IBackupVault | None,
         cold_after_days: int | None = None,
+        also_copy: Sequence[backup.BackupPlanCopyActionProps] = (),
     ) -> backup.BackupPlanRule:
         cold = Duration.days(cold_after_days) if cold_after_days else None
         copies = (
@@ -84,12 +95,13 @@ class BackupRules:
                 )
             ]
             if copy_to is not None
-            else None
+            else []
         )
+        copies.extend(also_copy)
         return backup.BackupPlanRule(
             rule_name=name,
             schedule_expression=schedule,
             delete_after=Duration.days(days),
             move_to_cold_storage_after=cold,
-            copy_actions=copies,
+            copy_actions=copies or None,
         )

@@ -29,7 +29,7 @@ The work is split three ways, each in its own module:
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import jsii
 from aws_cdk import (
@@ -55,6 +55,9 @@ from ._guard_fill import FillPlan, fill, plan_for, stages_and_stacks
 from ._guard_judge import GUARDED_RULES, GuardCheck
 from ._removal import to_removal_policy
 from ._tags import BACKUP_TAG
+
+if TYPE_CHECKING:
+    from ._backup import BackupManager
 
 __all__ = ["AUTO_DELETE_OBJECTS_TYPE", "GUARD_PRIORITY", "StatefulnessGuard"]
 
@@ -166,7 +169,7 @@ class StatefulnessGuard:
         self.fail_synth: Final = fail_synth
         self._protected = policy.tier in _PROTECTED_TIERS
         self._plan: FillPlan | None = None
-        self._selected: set[str] = set()
+        self._selected: dict[str, BackupManager] = {}
         #: Template file names of the stacks guarded, for the template check.
         self.template_files: set[str] = set()
 
@@ -328,26 +331,28 @@ class StatefulnessGuard:
             )
         template_files, enrol = fill(scope, self._plan)
         self.template_files.update(template_files)
-        for root in enrol:
-            self._select(root)
+        for root, types in enrol.items():
+            self._select(root, types)
 
-    def _select(self, stack: Stack) -> None:
+    def _select(self, stack: Stack, types: set[str]) -> None:
         # A tag selection covers every tagged resource of its account and region, so
         # one per account/region (in the first stack that needs it), not one per stack:
-        # several would back every resource up several times.
+        # several would back every resource up several times. Restore tests select by
+        # the same tag, one selection per type enrolled.
         key = f"{stack.account}/{stack.region}"
-        if key in self._selected:
-            return
-        self._selected.add(key)
-        # Imported here: only apps that enrol pay for loading the backup module.
-        from ._backup import BackupManager
+        manager = self._selected.get(key)
+        if manager is None:
+            # Imported here: only apps that enrol pay for loading the backup module.
+            from ._backup import BackupManager
 
-        shared = create_statefulness_policy(environment=self.policy.environment)
-        # The tag's value is the environment, so that prod's plan never picks up the
-        # staging resources of a shared account (into prod's vault, for seven years).
-        BackupManager.of(stack, policy=shared).add_tag_selection(
-            BACKUP_TAG, self.policy.environment
-        )
+            shared = create_statefulness_policy(environment=self.policy.environment)
+            # The tag's value is the environment, so that prod's plan never picks up the
+            # staging resources of a shared account (into prod's vault, for seven years).
+            manager = self._selected[key] = BackupManager.of(stack, policy=shared)
+            manager.add_tag_selection(BACKUP_TAG, self.policy.environment)
+        for resource_type in sorted(types):
+            if manager.restore_testing is not None:
+                manager.restore_testing.add_resource_type(resource_type)
 
 
 @jsii.implements(IAspect)

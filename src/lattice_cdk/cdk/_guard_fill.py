@@ -139,11 +139,11 @@ def _check(check: PropertyCheck) -> _Check:
     return _Check(name=name, attribute=_snake(name), rest=tuple(rest), value=value)
 
 
-def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], list[Stack]]:
+def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], dict[Stack, set[str]]]:
     """Fill what ``plan`` asks under ``scope``: the template files of the stacks visited,
-    and the root stacks holding a resource to enrol (in order)."""
+    and the root stacks holding a resource to enrol (in order), with the types enrolled."""
     template_files: list[str] = []
-    enrol: list[Stack] = []
+    enrol: dict[Stack, set[str]] = {}
     units: list[tuple[Stack, Sequence[IConstruct]]] = []
     # Only the resources of the planned types (and nested stacks), selected in Node: a
     # few hundred proxies instead of every construct of the app.
@@ -162,16 +162,13 @@ def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], list[Stack]]:
     elif plan.reads:
         units.append((_root_stack(Stack.of(scope)), selector.select(scope)))
     for root, nodes in units:
-        enrolled = False
         for node in nodes:
             if not isinstance(node, CfnResource):
                 continue
             rtype = _type_of(type(node))
             known = plan.types.get(rtype) if rtype is not None else None
-            if known is not None and _fill_resource(node, known, plan):
-                enrolled = True
-        if enrolled and root not in enrol:
-            enrol.append(root)
+            if rtype is not None and known is not None and _fill_resource(node, known, plan):
+                enrol.setdefault(root, set()).add(rtype)
     return template_files, enrol
 
 

@@ -13,6 +13,7 @@ from .._records import Record
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..cfn._model import Resource, Stack
 from ._engine import CheckResult
+from ._recovery_report import recovery_columns
 from .judge import protection_state
 
 TYPE_CHECKING = False
@@ -45,6 +46,9 @@ class InventoryRow(Record):
     findings: tuple[str, ...]
     #: ``(rule_id, reason)`` of each acknowledged finding: the opt-outs, with why.
     acknowledgements: tuple[tuple[str, str], ...] = ()
+    #: Restore testing and copy destinations (``_recovery_report``).
+    restore_test: str = "n/a"
+    copies_to: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,8 @@ class InventoryRow(Record):
             "backup_plans": list(self.backup_plans),
             "backup_tiers": list(self.backup_tiers),
             "cross_region": self.cross_region,
+            "restore_test": self.restore_test,
+            "copies_to": list(self.copies_to),
             "point_in_time_recovery": self.point_in_time_recovery,
             "versioning": self.versioning,
             "verdict": self.verdict,
@@ -147,6 +153,9 @@ def _row(
         cross_region = "unknown" if cross is None else "yes" if cross else "no"
     else:
         backup, plans, tiers, cross_region = "n/a", (), (), "n/a"
+    restore_test, copies_to = recovery_columns(
+        result.backups, stack, resource, kind, coverage.plans if kind.aws_backup else ()
+    )
     return InventoryRow(
         stack=stack.label,
         environment=environment,
@@ -168,6 +177,8 @@ def _row(
         acknowledgements=tuple(
             sorted({(f.rule_id, f.acknowledged) for f in findings if f.acknowledged is not None})
         ),
+        restore_test=restore_test,
+        copies_to=copies_to,
     )
 
 

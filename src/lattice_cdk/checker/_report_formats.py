@@ -34,6 +34,7 @@ _COLUMNS = (
     ("backup", "backup"),
     ("tiers", "backup_tiers"),
     ("x-region", "cross_region"),
+    ("restore test", "restore_test"),
     ("PITR", "point_in_time_recovery"),
     ("versioning", "versioning"),
     ("verdict", "verdict"),
