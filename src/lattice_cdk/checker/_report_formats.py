@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from .._version import __version__
-from ._report import VERDICTS, InventoryRow
+from ._report import VERDICTS, InventoryRow, assumed_environment_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,12 +58,13 @@ def render_report(
         # the pure-Python one, several times slower on a big inventory).
         body = ",\n".join("    " + json.dumps(r.to_dict()) for r in rows)
         return head[:-2] + ',\n  "resources": [\n' + body + ("\n" if body else "") + "  ]\n}"
+    note = assumed_environment_note(stacks)
     if fmt == "markdown":
-        return _markdown(rows, totals, source)
+        return _markdown(rows, totals, source, note)
     if fmt == "html":
-        return _html(rows, totals, source, stacks)
+        return _html(rows, totals, source, stacks, note)
     if fmt == "text":
-        return _text(rows, totals, source)
+        return _text(rows, totals, source, note)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
 
 
@@ -77,6 +78,8 @@ def _cell(row: InventoryRow, attr: str) -> str:
     value = getattr(row, attr)
     if attr == "construct_path":
         return value or row.logical_id
+    if attr == "environment" and row.environment_assumed:
+        return f"{value} (assumed)"
     if isinstance(value, tuple):
         return ",".join(value) or "-"
     return str(value)
@@ -90,7 +93,12 @@ def _totals_lines(totals: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
-def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+def _text(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    source: str,
+    note: str | None = None,
+) -> str:
     from .._cli._common import render_table
 
     headers = [h for h, _ in _COLUMNS]
@@ -98,6 +106,8 @@ def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], sourc
     lines = [f"lattice report: {source}", "", table, "", *_totals_lines(totals)]
     if not rows:
         lines.insert(2, "No stateful resources.")
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 
@@ -105,9 +115,16 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _markdown(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+def _markdown(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    source: str,
+    note: str | None = None,
+) -> str:
     lines = [f"### Lattice protection report: `{source}`", ""]
     lines += [f"- {line}" for line in _totals_lines(totals)]
+    if note:
+        lines.append(f"- **{_md(note)}**")
     lines += ["", "| " + " | ".join(h for h, _ in _COLUMNS) + " |"]
     lines.append("|" + "---|" * len(_COLUMNS))
     for row in _worst_first(rows):
@@ -193,6 +210,7 @@ def _html(
     totals: dict[str, dict[str, int]],
     source: str,
     stacks: Sequence[dict[str, Any]],
+    note: str | None = None,
 ) -> str:
     e = html.escape
     cards = []
@@ -246,6 +264,7 @@ def _html(
 <h1>Lattice protection report</h1>
 <div class="src">{e(source)} &middot; {len(stacks)} stack(s) &middot; environments from:
 {e("; ".join(sources))} &middot; lattice {e(__version__)}</div>
+{f'<p class="unk">{e(note)}</p>' if note else ""}
 <div class="cards">{"".join(cards) or "<p>No stateful resources.</p>"}</div>
 <div class="controls"><input id="q" type="search" placeholder="filter: stack, path, type...">
 <select id="verdict"><option value="">every verdict</option>{options}</select>
