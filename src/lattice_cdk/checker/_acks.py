@@ -28,12 +28,13 @@ from .._findings import (
 )
 from .._records import replace
 from ..cfn._model import Assembly, Resource, Stack
-from ._foreign import ForeignRule, ForeignSuppression, cdk_keys, foreign_suppressions
 from .rules import INVALID_ACKNOWLEDGEMENT
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
+
+    from ._foreign import ForeignRule, ForeignSuppression
 
 __all__ = ["CDK_NAMESPACE", "apply_acknowledgements"]
 
@@ -135,6 +136,8 @@ def _from_foreign(
     resource = _resource(finding, stack)
     if resource is None:
         return None
+    from ._foreign import foreign_suppressions  # only for findings on a resource
+
     for metadata, where in ((resource.metadata, "resource"), (stack.metadata, "template")):
         for found in foreign_suppressions(metadata, finding.rule_id, finding.resource_type):
             if where == "template" and found.rule.tool not in ("cdk-nag", "cfn-lint"):
@@ -197,6 +200,8 @@ def _from_cdk(finding: Finding, stack: Stack, problems: _Problems) -> Finding | 
         return None
     path = "/" + finding.construct_path.lstrip("/")
     ids = (f"{CDK_NAMESPACE}::{finding.rule_id}", finding.rule_id)
+    from ._foreign import cdk_keys
+
     # cdk-nag v3 acknowledges its rules through CDK too.
     foreign = cdk_keys(finding.rule_id, finding.resource_type)
     # The closest acknowledgement up the construct tree wins, as in CDK itself.

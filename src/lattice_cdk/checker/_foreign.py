@@ -42,6 +42,8 @@ __all__ = [
 
 DATA = Path(__file__).with_name("data") / "foreign_acknowledgements.json"
 
+#: The Metadata keys the tools read: a resource without any costs no data load.
+_TOOL_KEYS = ("cdk_nag", "checkov", "bridgecrew", "cfn-lint", "guard")
 #: The prefixes CDK has put before an acknowledged id without a plugin namespace
 #: (``Annotation::`` since aws-cdk-lib 2.262.1, ``annotation::`` before), as cdk-nag v3
 #: strips them.
@@ -117,8 +119,10 @@ def foreign_suppressions(
 ) -> Iterator[ForeignSuppression]:
     """The suppressions in ``metadata`` (a resource's or a template's) of foreign rules
     that state the fact of Lattice rule ``rule_id`` for a resource of ``resource_type``."""
+    if not metadata or not any(key in metadata for key in _TOOL_KEYS):
+        return
     tools = _by_lattice_rule().get(rule_id)
-    if not tools or not metadata:
+    if not tools:
         return
     rules = foreign_rules()
     for tool, foreign_id, reason in _entries(metadata, tools):
