@@ -66,40 +66,32 @@ class _Group(Record):
     planless: tuple[Selection, ...]
 
 
-class Coverage:
+class Coverage(Record):
     """Whether a resource is in some backup selection: True, False or None (unknown).
 
     Tag selections are often one per stack, each selecting every tagged resource of the
-    account; a coverage keeps the groups of plans rather than listing them, so checking
-    stays linear in resources and only the report pays for the names.
+    account; a coverage keeps the groups of plans (``sources``) rather than listing
+    them, so checking stays linear in resources and only the report pays for the names.
     """
 
-    __slots__ = ("_sources", "covered", "undecided")
-
-    def __init__(
-        self,
-        covered: bool | None,
-        sources: tuple[_PlanSet, ...] = (),
-        undecided: tuple[Selection, ...] = (),
-    ) -> None:
-        self.covered = covered
-        self._sources = sources
-        #: Selections that may or may not select it (what made ``covered`` None).
-        self.undecided = undecided
+    covered: bool | None
+    sources: tuple[_PlanSet, ...] = ()
+    #: Selections that may or may not select it (what made ``covered`` None).
+    undecided: tuple[Selection, ...] = ()
 
     @property
     def plans(self) -> tuple[Plan, ...]:
-        unique = {id(p): p for source in self._sources for p in source.plans}
+        unique = {id(p): p for source in self.sources for p in source.plans}
         return tuple(unique.values())
 
     @property
     def tiers(self) -> list[str]:
-        found = frozenset().union(*(source.tiers for source in self._sources))
+        found = frozenset().union(*(source.tiers for source in self.sources))
         return [t for t in (*CADENCES, "continuous") if t in found]
 
     @property
     def cross_region(self) -> bool | None:
-        flags = [source.cross_region for source in self._sources]
+        flags = [source.cross_region for source in self.sources]
         if True in flags:
             return True
         return None if None in flags else False
