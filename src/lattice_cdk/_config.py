@@ -54,7 +54,8 @@ class ConfigAcknowledgement(Record):
     """A finding accepted in the configuration file.
 
     ``resource`` and ``stack`` are glob patterns (``*`` by default: any) matched against
-    the finding's construct path, ``Stack/LogicalId`` or logical id, and its stack.
+    the finding's construct path, ``Stack/LogicalId`` or logical id, and its stack's
+    label, name or identity (``account/region/name``).
     After ``expires`` (a date, default never) the finding returns.
     """
 

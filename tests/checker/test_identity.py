@@ -89,3 +89,24 @@ def test_report_gives_each_region_its_own_row_and_backup(tmp_path: Path) -> None
     assert rows["DataEu"]["backup"] == "none"
     assert rows["DataEu"]["point_in_time_recovery"] == "on"
     assert rows["DataEu"]["verdict"] == "at risk"
+
+
+def test_a_config_acknowledgement_can_name_one_region_of_a_stack(tmp_path: Path) -> None:
+    # GIVEN lattice.toml accepting the missing backup of "data" in eu-west-1 only
+    out = _two_region_app(tmp_path)
+    config = tmp_path / "lattice.toml"
+    config.write_text(
+        "[[acknowledgements]]\n"
+        'rule_id = "LAT1201"\n'
+        f'stack = "{ACCOUNT}/eu-west-1/data"\n'
+        'reason = "the eu-west-1 copy is restored from us-east-1 backups"\n',
+        encoding="utf-8",
+    )
+    # WHEN checked THEN the eu-west-1 finding is acknowledged, by the configuration
+    result = run_lattice("check", str(out), "--config", str(config), "-f", "json")
+    (finding,) = [
+        f
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule_id"] == "LAT1201" and f["stack"] == "DataEu"
+    ]
+    assert finding["acknowledged_by"] == "config"

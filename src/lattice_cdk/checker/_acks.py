@@ -65,7 +65,7 @@ def apply_acknowledgements(
         if result is None and stack is not None:
             result = _from_cdk(finding, stack, problems)
         if result is None:
-            result = _from_config(finding, config, today)
+            result = _from_config(finding, stack, config, today)
         if result is None and unreasoned:
             result = _unreasoned_note(finding, unreasoned)
         out.append(finding if result is None else result)
@@ -232,13 +232,23 @@ def _from_cdk(finding: Finding, stack: Stack, problems: _Problems) -> Finding | 
 
 
 def _from_config(
-    finding: Finding, config: Iterable[ConfigAcknowledgement], today: dt.date | None
+    finding: Finding,
+    stack: Stack | None,
+    config: Iterable[ConfigAcknowledgement],
+    today: dt.date | None,
 ) -> Finding | None:
     names = [n for n in (finding.construct_path, finding.logical_id) if n]
     if finding.logical_id:
         names.append(f"{finding.stack}/{finding.logical_id}")
+    # A stack pattern may name the stack as users see it (its label), by its stack name,
+    # or by where it deploys (``123456789012/eu-west-1/data``: one region of two).
+    stack_names = [finding.stack]
+    if stack is not None:
+        stack_names += [stack.name, stack.identity]
     for ack in config:
-        if ack.rule_id != finding.rule_id or not fnmatchcase(finding.stack, ack.stack):
+        if ack.rule_id != finding.rule_id or not any(
+            fnmatchcase(n, ack.stack) for n in stack_names
+        ):
             continue
         if ack.resource != "*" and not any(fnmatchcase(n, ack.resource) for n in names):
             continue
