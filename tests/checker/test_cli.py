@@ -60,6 +60,7 @@ def test_json_output_is_the_engines_findings(tmp_path: Path) -> None:
     assert document["stacks"] == [
         {
             "stack": "fail-conditions-and",
+            "identity": "fail-conditions-and",
             "environment": "prod",
             "tier": "prod",
             "source": "template metadata",

@@ -61,8 +61,8 @@ def test_same_named_stacks_in_two_regions_each_get_their_own_verdict(tmp_path: P
     result = run_lattice("check", str(out), "--format", "json")
     payload = json.loads(result.stdout)
     # THEN each stack has its own environment
-    envs = {s["stack"]: s["environment"] for s in payload["stacks"]}
-    assert envs == {"DataUs": "dev", "DataEu": "prod"}
+    envs = {s["identity"]: s["environment"] for s in payload["stacks"]}
+    assert envs == {f"{ACCOUNT}/us-east-1/data": "dev", f"{ACCOUNT}/eu-west-1/data": "prod"}
     # AND the eu-west-1 table is not covered by the us-east-1 plan (a selection works
     # in its own account and region), while the dev table is judged as dev
     by_stack: dict[str, set[str]] = {}

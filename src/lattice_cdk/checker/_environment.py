@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
 from .._errors import UnknownEnvironmentError
-from .._records import Record
+from .._records import Record, replace
 from ..cfn._model import Assembly, Stack
 
 __all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
@@ -37,10 +37,13 @@ class StackEnvironment(Record):
     source: str
     determined: bool = True
     problem: str | None = None
+    #: Where the stack deploys (:attr:`~lattice_cdk.cfn.Stack.identity`).
+    identity: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "stack": self.stack,
+            "identity": self.identity,
             "environment": self.environment.name,
             "tier": self.environment.tier.value,
             "source": self.source,
@@ -62,19 +65,22 @@ def resolve_environments(
         # A wrong --environment is unusable input: raise (the CLI prints one line).
         resolved = registry.resolve(flag)
         return {
-            s.identity: StackEnvironment(s.label, resolved, "--environment")
+            s.identity: StackEnvironment(s.label, resolved, "--environment", identity=s.identity)
             for s in assembly.stacks
         }
     found: dict[str, StackEnvironment] = {}
     # A nested stack names its parent by stack name; the parent deploys where it does.
     by_place: dict[tuple[str, str | None, str | None], StackEnvironment] = {}
     for stack in assembly.stacks:
-        env = _one(
-            stack,
-            by_place,
-            registry,
-            config_environment=config_environment,
-            config_path=config_path,
+        env = replace(
+            _one(
+                stack,
+                by_place,
+                registry,
+                config_environment=config_environment,
+                config_path=config_path,
+            ),
+            identity=stack.identity,
         )
         found[stack.identity] = by_place[(stack.name, stack.account, stack.region)] = env
     return found
