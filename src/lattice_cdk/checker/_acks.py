@@ -131,17 +131,17 @@ def _from_foreign(
     unreasoned: list[ForeignSuppression],
 ) -> Finding | None:
     """``finding`` acknowledged by another tool's suppression with a reason, in the
-    resource's metadata or (cdk-nag and cfn-lint apply them to every resource) the
-    template's; suppressions without a reason go to ``unreasoned``."""
+    resource's metadata or (for the tools that read it) the template's; suppressions
+    without a reason go to ``unreasoned``."""
     resource = _resource(finding, stack)
     if resource is None:
         return None
     from ._foreign import foreign_suppressions  # only for findings on a resource
 
     for metadata, where in ((resource.metadata, "resource"), (stack.metadata, "template")):
-        for found in foreign_suppressions(metadata, finding.rule_id, finding.resource_type):
-            if where == "template" and found.rule.tool not in ("cdk-nag", "cfn-lint"):
-                continue
+        for found in foreign_suppressions(
+            metadata, finding.rule_id, finding.resource_type, template=where == "template"
+        ):
             if found.reason is None:
                 unreasoned.append(found)
                 continue

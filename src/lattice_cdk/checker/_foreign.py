@@ -42,6 +42,9 @@ __all__ = [
 
 DATA = Path(__file__).with_name("data") / "foreign_acknowledgements.json"
 
+#: The tools that read suppressions in the template's own Metadata too (for every
+#: resource): cdk-nag v2's stack suppressions, cfn-lint's template configuration.
+_TEMPLATE_WIDE = frozenset({"cdk-nag", "cfn-lint"})
 #: The Metadata keys the tools read: a resource without any costs no data load.
 _TOOL_KEYS = ("cdk_nag", "checkov", "bridgecrew", "cfn-lint", "guard")
 #: The prefixes CDK has put before an acknowledged id without a plugin namespace
@@ -115,13 +118,20 @@ def _by_lattice_rule() -> dict[str, frozenset[str]]:
 
 
 def foreign_suppressions(
-    metadata: Mapping[str, Any], rule_id: str, resource_type: str | None
+    metadata: Mapping[str, Any],
+    rule_id: str,
+    resource_type: str | None,
+    *,
+    template: bool = False,
 ) -> Iterator[ForeignSuppression]:
-    """The suppressions in ``metadata`` (a resource's or a template's) of foreign rules
-    that state the fact of Lattice rule ``rule_id`` for a resource of ``resource_type``."""
+    """The suppressions in ``metadata`` (a resource's, or with ``template`` the
+    template's, read only for the tools that read it) of foreign rules that state the
+    fact of Lattice rule ``rule_id`` for a resource of ``resource_type``."""
     if not metadata or not any(key in metadata for key in _TOOL_KEYS):
         return
     tools = _by_lattice_rule().get(rule_id)
+    if tools and template:
+        tools = tools & _TEMPLATE_WIDE
     if not tools:
         return
     rules = foreign_rules()
