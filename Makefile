@@ -57,6 +57,7 @@ bench: setup
 # docs/rules.md is generated from the rule registries (a test keeps it current).
 docs: setup
 	$(BIN)/python -m lattice_cdk.checker.docs --write docs/rules.md
+	$(BIN)/python -m lattice_cdk.checker.docs --write-checker docs/checker.md
 
 # cfn/data/knowledge.json is generated from cfn-lint's data, the CDK service spec and
 # cfn/data/stateful_facts.json (a test fails when they drift apart).
