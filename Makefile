@@ -18,10 +18,10 @@ tools:
 	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || \
 	  { echo "Lattice needs Node.js >= 20; 'node' is $$(node --version)."; exit 1; }
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints/lowest.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]' -c constraints/lowest.txt
 	touch $(STAMP)
 
 # The CDK CLI (npx aws-cdk synth), local to the project.
