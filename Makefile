@@ -18,10 +18,10 @@ tools:
 	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || \
 	  { echo "Lattice needs Node.js >= 20; 'node' is $$(node --version)."; exit 1; }
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints/lowest.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]' -c constraints/lowest.txt
 	touch $(STAMP)
 
 # The CDK CLI (npx aws-cdk synth), local to the project.
@@ -57,6 +57,7 @@ bench: setup
 # docs/rules.md is generated from the rule registries (a test keeps it current).
 docs: setup
 	$(BIN)/python -m lattice_cdk.checker.docs --write docs/rules.md
+	$(BIN)/python -m lattice_cdk.checker.docs --write-checker docs/checker.md
 
 # cfn/data/knowledge.json is generated from cfn-lint's data, the CDK service spec and
 # cfn/data/stateful_facts.json (a test fails when they drift apart).

@@ -45,17 +45,17 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 # Every way TOML can spell the key ``tool.lattice``: a table header or dotted key
 # (``[tool.lattice]``, ``[[tool.lattice.acknowledgements]]``, ``tool . "lattice" = {}``),
 # a ``[tool]`` table, an inline ``tool = {...}``. False alarms only cost a parse; a
-# ``\u`` escape could spell the key in a quoted key, so it counts too.
-_TOOL_LATTICE = re.compile(
-    rb"""["']?tool["']?[ \t]*(?:\.[ \t]*["']?lattice["']?[ \t]*[.=\]]|=|\])|\\[uU]"""
-)
+# ``\u`` escape could spell the key in a quoted key, so it counts too. Compiled on first
+# use (``re``'s cache): a run that finds no pyproject.toml never pays for it.
+_TOOL_LATTICE = rb"""["']?tool["']?[ \t]*(?:\.[ \t]*["']?lattice["']?[ \t]*[.=\]]|=|\])|\\[uU]"""
 
 
 class ConfigAcknowledgement(Record):
     """A finding accepted in the configuration file.
 
     ``resource`` and ``stack`` are glob patterns (``*`` by default: any) matched against
-    the finding's construct path, ``Stack/LogicalId`` or logical id, and its stack.
+    the finding's construct path, ``Stack/LogicalId`` or logical id, and its stack's
+    label, name or identity (``account/region/name``).
     After ``expires`` (a date, default never) the finding returns.
     """
 
@@ -172,7 +172,7 @@ def _may_configure_lattice(pyproject: Path) -> bool:
         data = pyproject.read_bytes()
     except OSError:
         return True
-    return _TOOL_LATTICE.search(data) is not None
+    return re.search(_TOOL_LATTICE, data) is not None
 
 
 def _read(path: Path) -> Mapping[str, Any]:

@@ -50,6 +50,9 @@ class ErrorCode(StrEnum):
     UNKNOWN_RULE = "unknown-rule"
     # Change sets (lattice diff --change-set).
     MALFORMED_CHANGE_SET = "malformed-change-set"
+    # Constructs (one BackupManager per stack).
+    SECOND_BACKUP_MANAGER = "second-backup-manager"
+    MANAGER_ALREADY_BUILT = "manager-already-built"
     # Guard rules, the hook and the organization backup policy.
     MALFORMED_GUARD_INDEX = "malformed-guard-index"
     TOO_MANY_STACKS = "too-many-stacks"

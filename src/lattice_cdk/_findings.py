@@ -93,9 +93,12 @@ class Finding(Record):
     #: The acknowledgement's reason when the finding was acknowledged (it is then
     #: reported but does not fail the run).
     acknowledged: str | None = None
+    #: Where the acknowledgement was written: ``metadata``, ``cdk``, ``config``, or another
+    #: tool's suppression of the same fact (``cdk-nag:AwsSolutions-DDB3``).
+    acknowledged_by: str | None = None
 
-    def acknowledge(self, reason: str) -> Finding:
-        return replace(self, acknowledged=reason)
+    def acknowledge(self, reason: str, by: str | None = None) -> Finding:
+        return replace(self, acknowledged=reason, acknowledged_by=by)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +113,7 @@ class Finding(Record):
             "resource_type": self.resource_type,
             "construct_path": self.construct_path,
             "acknowledged": self.acknowledged,
+            "acknowledged_by": self.acknowledged_by,
         }
 
 
@@ -123,7 +127,9 @@ _RULE_ID_DIGITS = frozenset("0123456789")
 class Acknowledgement(Record):
     """A finding a team accepts: the rule, why, until when, and where it was written
     (``metadata``: the resource's or template's ``lattice:acknowledgements``; ``cdk``:
-    ``Validations.of(x).acknowledge(...)``; ``config``: ``lattice.toml``)."""
+    ``Validations.of(x).acknowledge(...)``; ``config``: ``lattice.toml``; or another
+    tool's suppression of a rule stating the same fact, as ``tool:rule``, e.g.
+    ``cdk-nag:AwsSolutions-DDB3``)."""
 
     rule_id: str
     reason: str

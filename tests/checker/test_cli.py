@@ -61,6 +61,7 @@ def test_json_output_is_the_engines_findings(tmp_path: Path) -> None:
     assert document["stacks"] == [
         {
             "stack": "fail-conditions-and",
+            "identity": "fail-conditions-and",
             "environment": "prod",
             "tier": "prod",
             "source": "template metadata",
@@ -218,6 +219,7 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
         "stack": "pass-list-of-tags",
         "environment": "prod",
         "environment_source": "template metadata",
+        "environment_assumed": False,
         "logical_id": "Orders",
         "construct_path": "App/Orders/Resource",
         "type": "AWS::DynamoDB::Table",
@@ -345,3 +347,23 @@ def test_markdown_is_capped_for_comments() -> None:
     assert len(text) < 65_536
     assert "...and 50 more" in text
     assert "**150 error(s)" in text
+
+
+def test_report_says_when_an_environment_was_assumed(tmp_path: Path) -> None:
+    # GIVEN a template that names no environment
+    template = tmp_path / "plain.json"
+    template.write_text(
+        json.dumps({"Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {}}}})
+    )
+    # WHEN it is reported THEN every format says prod was assumed
+    text = run_lattice("report", str(template)).stdout
+    assert "prod (assumed)" in text
+    assert "Environment assumed: 1 stack (plain) judged as prod" in text
+    row = json.loads(run_lattice("report", str(template), "-f", "json").stdout)["resources"][0]
+    assert row["environment_assumed"] is True
+    assert "Environment assumed" in run_lattice("report", str(template), "-f", "markdown").stdout
+    assert "Environment assumed" in run_lattice("report", str(template), "-f", "html").stdout
+    # AND a named environment is not marked assumed
+    named = run_lattice("report", str(template), "-e", "prod", "-f", "json").stdout
+    assert json.loads(named)["resources"][0]["environment_assumed"] is False
+    assert "Environment assumed" not in run_lattice("report", str(template), "-e", "prod").stdout

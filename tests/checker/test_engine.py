@@ -77,7 +77,7 @@ def test_environment_sources_in_order(tmp_path: Path) -> None:
         Tagged={"tags": {"lattice:environment": "production"}},
     )
     result = check(load(root), config=LatticeConfig(environment="stage"))
-    envs = {name: (e.environment.name, e.source) for name, e in result.environments.items()}
+    envs = {e.stack: (e.environment.name, e.source) for e in result.environments.values()}
     assert envs == {
         "Tagged": ("prod", "manifest stack tags"),
         "Meta": ("staging", "template metadata"),

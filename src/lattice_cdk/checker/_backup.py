@@ -26,7 +26,9 @@ from ._backup_match import (
     flatten,
     import_value,
     literal,
+    place,
     resource_tags,
+    same_place,
     selects,
     short,
     tag_key,
@@ -65,52 +67,48 @@ class _Group(Record):
     planless: tuple[Selection, ...]
 
 
-class Coverage:
+class Coverage(Record):
     """Whether a resource is in some backup selection: True, False or None (unknown).
 
     Tag selections are often one per stack, each selecting every tagged resource of the
-    account; a coverage keeps the groups of plans rather than listing them, so checking
-    stays linear in resources and only the report pays for the names.
+    account; a coverage keeps the groups of plans (``sources``) rather than listing
+    them, so checking stays linear in resources and only the report pays for the names.
     """
 
-    __slots__ = ("_sources", "covered", "undecided")
-
-    def __init__(
-        self,
-        covered: bool | None,
-        sources: tuple[_PlanSet, ...] = (),
-        undecided: tuple[Selection, ...] = (),
-    ) -> None:
-        self.covered = covered
-        self._sources = sources
-        #: Selections that may or may not select it (what made ``covered`` None).
-        self.undecided = undecided
+    covered: bool | None
+    sources: tuple[_PlanSet, ...] = ()
+    #: Selections that may or may not select it (what made ``covered`` None).
+    undecided: tuple[Selection, ...] = ()
 
     @property
     def plans(self) -> tuple[Plan, ...]:
-        unique = {id(p): p for source in self._sources for p in source.plans}
+        unique = {id(p): p for source in self.sources for p in source.plans}
         return tuple(unique.values())
 
     @property
     def tiers(self) -> list[str]:
-        found = frozenset().union(*(source.tiers for source in self._sources))
+        found = frozenset().union(*(source.tiers for source in self.sources))
         return [t for t in (*CADENCES, "continuous") if t in found]
 
     @property
     def cross_region(self) -> bool | None:
-        flags = [source.cross_region for source in self._sources]
+        flags = [source.cross_region for source in self.sources]
         if True in flags:
             return True
         return None if None in flags else False
 
 
 class BackupIndex:
-    """Every backup plan, vault and selection in an assembly, with lookups."""
+    """Every backup plan, vault and selection in an assembly, with lookups. Stacks are
+    keyed by :attr:`~lattice_cdk.cfn.Stack.identity`: two stacks of one name in two
+    regions are two stacks, and a selection covers only its own account and region."""
 
     def __init__(self) -> None:
         self.plans: dict[tuple[str, str], Plan] = {}
         self.selections: list[Selection] = []
-        self.exports: dict[str, tuple[str, Any]] = {}
+        #: Export name -> every (stack, value) exporting it (exports are per account
+        #: and region, so two regions may export one name).
+        self.exports: dict[str, list[tuple[Stack, Any]]] = {}
         #: Restore testing and air-gapped copies (``lattice_cdk.checker._recovery``).
         self.recovery = RecoveryIndex(None)
         self._by_ref: dict[tuple[str, str], list[Selection]] = {}
@@ -120,7 +118,7 @@ class BackupIndex:
         # Group verdicts by (tags known, tags), when groups select by tags alone.
         self._by_tags_only = False
         self._by_tags: dict[
-            tuple[bool, tuple[tuple[str, Any], ...]],
+            tuple[tuple[str, str] | None, bool, tuple[tuple[str, Any], ...]],
             tuple[tuple[_PlanSet, ...], tuple[Selection, ...]],
         ] = {}
 
@@ -133,12 +131,12 @@ class BackupIndex:
                 export = output.get("Export") if isinstance(output, dict) else None
                 export_name = export.get("Name") if isinstance(export, dict) else None
                 if isinstance(export_name, str):
-                    index.exports[export_name] = (stack.name, output.get("Value"))
+                    index.exports.setdefault(export_name, []).append((stack, output.get("Value")))
         found: list[tuple[Stack, str]] = []
         for stack in assembly.stacks:
             by_type = stack.resources_by_type()
             for logical_id in by_type.get("AWS::Backup::BackupPlan", ()):
-                index.plans[(stack.name, logical_id)] = read_plan(
+                index.plans[(stack.identity, logical_id)] = read_plan(
                     stack, stack.resources[logical_id]
                 )
             for logical_id in by_type.get("AWS::Backup::BackupSelection", ()):
@@ -149,14 +147,14 @@ class BackupIndex:
         return index
 
     def plan(self, stack: Stack, logical_id: str) -> Plan | None:
-        return self.plans.get((stack.name, logical_id))
+        return self.plans.get((stack.identity, logical_id))
 
     def coverage(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
         """Which plans select ``resource``; None-valued when a selection is undecided.
 
         Remembered per resource: the rule and the report ask the same question.
         """
-        key = (stack.name, resource.logical_id)
+        key = (stack.identity, resource.logical_id)
         known = self._coverage.get(key)
         if known is not None:
             return known
@@ -171,15 +169,15 @@ class BackupIndex:
         tags, tags_known = resource_tags(stack, resource, knowledge)
         sources: list[_PlanSet] = []
         undecided: list[Selection] = []
-        for selection in self._by_ref.get((stack.name, resource.logical_id), ()):
+        for selection in self._by_ref.get((stack.identity, resource.logical_id), ()):
             selected = selects(selection, stack, resource, knowledge, tags, tags_known)
             if selected is True and selection.plan is not None:
                 sources.append(self._single(selection.plan))
             elif selected is not False:
                 undecided.append(selection)
-        # When every group selects by tags alone, its verdicts depend on the tags only:
-        # resources tagged alike (most of them) are judged once.
-        key = (tags_known, tuple(tags.items())) if self._by_tags_only else None
+        # When every group selects by tags alone, its verdicts depend on the tags (and
+        # where the stack deploys) only: resources tagged alike are judged once.
+        key = (place(stack), tags_known, tuple(tags.items())) if self._by_tags_only else None
         try:
             found = self._by_tags.get(key) if key is not None else None
         except TypeError:  # a tag value that cannot be hashed (an odd manifest)
@@ -239,6 +237,7 @@ class BackupIndex:
                     by_ref.setdefault((target.stack or "", target.value), []).append(selection)
                 continue
             signature = (
+                place(selection.stack),
                 selection.resources,
                 selection.list_of_tags,
                 selection.conditions,
@@ -269,9 +268,8 @@ class BackupIndex:
         props = resource.properties
         body = props.get("BackupSelection")
         plan_ref = references(props.get("BackupPlanId"))
-        plan = next(
-            (self.plans[(stack.name, r)] for r in plan_ref if (stack.name, r) in self.plans), None
-        )
+        plans = (self.plans.get((stack.identity, r)) for r in plan_ref)
+        plan = next((p for p in plans if p is not None), None)
         if not isinstance(body, dict):
             return Selection(
                 stack,
@@ -345,18 +343,19 @@ class BackupIndex:
             return Target("pattern", item)
         imported = import_value(item)
         if imported is not None:
-            found = self.exports.get(imported)
+            exporters = self.exports.get(imported, ())
+            found = next((e for e in exporters if same_place(e[0], stack)), None)
             if found is None:
                 return Target("unknown", f"Fn::ImportValue {imported!r} (no such export here)")
             owner, value = found
             refs = [r for r in references(value) if r]
             if refs:
-                return Target("ref", refs[0], stack=owner)
+                return Target("ref", refs[0], stack=owner.identity)
             flat = flatten(value)
             return Target("pattern", flat) if flat else Target("unknown", short(value))
         refs = [r for r in references(item) if r in stack.resources]
         if refs:
-            return Target("ref", refs[0], stack=stack.name)
+            return Target("ref", refs[0], stack=stack.identity)
         flat = flatten(item)
         if flat is not None:
             return Target("pattern", flat)

@@ -33,7 +33,9 @@ __all__ = [
     "flatten",
     "import_value",
     "literal",
+    "place",
     "resource_tags",
+    "same_place",
     "selects",
     "short",
     "tag_key",
@@ -47,6 +49,7 @@ class Target(Record):
     #: "ref" (stack, logical id), "pattern" (an ARN or pattern) or "unknown".
     kind: str
     value: str
+    #: For a "ref": the :attr:`~lattice_cdk.cfn.Stack.identity` of the stack it names.
     stack: str | None = None
 
 
@@ -64,6 +67,23 @@ class Selection(Record):
     unreadable: str | None = None
 
 
+def place(stack: Stack) -> tuple[str, str] | None:
+    """Where ``stack`` deploys, ``(account, region)``, when its identity says (None for
+    an environment-agnostic CDK stack or a plain template)."""
+    account, region = stack.account, stack.region
+    if account and region and stack.identity == f"{account}/{region}/{stack.name}":
+        return account, region
+    return None
+
+
+def same_place(a: Stack, b: Stack) -> bool:
+    """Whether two stacks may deploy to one account and region: False only when both
+    say where and they differ (a template that does not say is taken as deployed
+    beside the other, as a folder of plain templates usually is)."""
+    here, there = place(a), place(b)
+    return here is None or there is None or here == there
+
+
 def selects(
     selection: Selection,
     stack: Stack,
@@ -72,6 +92,10 @@ def selects(
     tags: Mapping[str, Any],
     tags_known: bool,
 ) -> bool | None:
+    # A selection works in its own account and region: one in us-east-1 never selects
+    # a table in eu-west-1, whatever its tags.
+    if selection.stack is not stack and not same_place(selection.stack, stack):
+        return False
     # Plain loops rather than _or(*generator): this runs for every backup-capable
     # resource against every group of selections, and most answers are False early.
     base: bool | None
@@ -223,7 +247,7 @@ def _target_matches(
     target: Target, stack: Stack, resource: Resource, knowledge: StatefulType
 ) -> bool | None:
     if target.kind == "ref":
-        return target.stack == stack.name and target.value == resource.logical_id
+        return target.stack == stack.identity and target.value == resource.logical_id
     if target.kind == "unknown":
         return None
     return arn_matches(target.value, stack, resource, knowledge)

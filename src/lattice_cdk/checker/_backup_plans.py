@@ -151,8 +151,10 @@ def _cross_region(stack: Stack, destination: Any) -> bool | None:
     return region != stack.region
 
 
-_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
-_RATE = re.compile(r"^\s*rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)\s*$")
+# Patterns, compiled on first use by ``re``'s own cache: a check without a backup plan
+# never pays for them.
+_CRON = r"^\s*cron\((.*)\)\s*$"
+_RATE = r"^\s*rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)\s*$"
 
 
 def cadence(schedule: Any) -> str | None:
@@ -169,7 +171,7 @@ def cadence(schedule: Any) -> str | None:
 
 @cache  # plans repeat a handful of schedule expressions
 def _cadence_of(schedule: str) -> str | None:
-    rate = _RATE.match(schedule)
+    rate = re.match(_RATE, schedule)
     if rate:
         number, unit = int(rate.group(1)), rate.group(2)
         if unit.startswith(("minute", "hour")):
@@ -177,7 +179,7 @@ def _cadence_of(schedule: str) -> str | None:
         if number < 7:
             return "daily"
         return "weekly" if number < 28 else "monthly" if number < 365 else "yearly"
-    cron = _CRON.match(schedule)
+    cron = re.match(_CRON, schedule)
     if not cron:
         return None
     fields = cron.group(1).split()

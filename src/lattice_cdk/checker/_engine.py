@@ -46,6 +46,7 @@ class CheckResult(Record):
 
     assembly: Assembly
     findings: tuple[Finding, ...]
+    #: Each stack's environment, by :attr:`~lattice_cdk.cfn.Stack.identity`.
     environments: dict[str, StackEnvironment]
     backups: BackupIndex
     rules: dict[str, RuleInfo]
@@ -154,7 +155,7 @@ def check(
     findings: list[Finding] = []
     total = len(assembly.stacks)
     for done, stack in enumerate(assembly.stacks, start=1):
-        env = environments[stack.name]
+        env = environments[stack.identity]
         key = env.environment.name
         stack_policy = policy or policies.get(key)
         if stack_policy is None:

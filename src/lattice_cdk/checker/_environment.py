@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from .._environments import EnvironmentRegistry, ResolvedEnvironment, Tier
 from .._errors import UnknownEnvironmentError
-from .._records import Record
+from .._records import Record, replace
 from ..cfn._model import Assembly, Stack
 
 __all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
@@ -37,10 +37,13 @@ class StackEnvironment(Record):
     source: str
     determined: bool = True
     problem: str | None = None
+    #: Where the stack deploys (:attr:`~lattice_cdk.cfn.Stack.identity`).
+    identity: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "stack": self.stack,
+            "identity": self.identity,
             "environment": self.environment.name,
             "tier": self.environment.tier.value,
             "source": self.source,
@@ -56,24 +59,36 @@ def resolve_environments(
     config_path: str | None,
     registry: EnvironmentRegistry,
 ) -> dict[str, StackEnvironment]:
-    """The environment of every stack of ``assembly``, by stack name."""
+    """The environment of every stack of ``assembly``, by :attr:`Stack.identity`
+    (two stacks of one name in two regions are two stacks, each with its own)."""
     if flag is not None:
         # A wrong --environment is unusable input: raise (the CLI prints one line).
         resolved = registry.resolve(flag)
         return {
-            s.name: StackEnvironment(s.label, resolved, "--environment") for s in assembly.stacks
+            s.identity: StackEnvironment(s.label, resolved, "--environment", identity=s.identity)
+            for s in assembly.stacks
         }
     found: dict[str, StackEnvironment] = {}
+    # A nested stack names its parent by stack name; the parent deploys where it does.
+    by_place: dict[tuple[str, str | None, str | None], StackEnvironment] = {}
     for stack in assembly.stacks:
-        found[stack.name] = _one(
-            stack, found, registry, config_environment=config_environment, config_path=config_path
+        env = replace(
+            _one(
+                stack,
+                by_place,
+                registry,
+                config_environment=config_environment,
+                config_path=config_path,
+            ),
+            identity=stack.identity,
         )
+        found[stack.identity] = by_place[(stack.name, stack.account, stack.region)] = env
     return found
 
 
 def _one(
     stack: Stack,
-    resolved_so_far: Mapping[str, StackEnvironment],
+    resolved_so_far: Mapping[tuple[str, str | None, str | None], StackEnvironment],
     registry: EnvironmentRegistry,
     *,
     config_environment: str | None,
@@ -94,12 +109,11 @@ def _one(
     tagged = _resource_tag_environments(stack, registry)
     if tagged is not None:
         return tagged
-    if stack.parent is not None and stack.parent in resolved_so_far:
-        parent = resolved_so_far[stack.parent]
-        if parent.determined:
-            return StackEnvironment(
-                stack.label, parent.environment, f"parent stack ({parent.source})"
-            )
+    parent = None
+    if stack.parent is not None:
+        parent = resolved_so_far.get((stack.parent, stack.account, stack.region))
+    if parent is not None and parent.determined:
+        return StackEnvironment(stack.label, parent.environment, f"parent stack ({parent.source})")
     if config_environment is not None:
         source = f"config {config_path}" if config_path else "config"
         try:

@@ -89,7 +89,7 @@ class RecoveryIndex:
                     literal_int(props.get("MinRetentionDays")),
                     literal_int(props.get("MaxRetentionDays")),
                 )
-                self.vaults[(stack.name, logical_id)] = vault
+                self.vaults[(stack.identity, logical_id)] = vault
                 if vault.name is not None:
                     self._by_name[vault.name] = vault
             for logical_id in by_type.get(SELECTION_TYPE, ()):
@@ -102,7 +102,7 @@ class RecoveryIndex:
     ) -> tuple[bool | None, tuple[RestoreSelection, ...]]:
         """Whether a restore testing selection picks ``resource``, and which do (or, when
         the answer is None, which may)."""
-        key = (stack.name, resource.logical_id)
+        key = (stack.identity, resource.logical_id)
         found = self._covered.get(key)
         if found is not None:
             return found
@@ -184,7 +184,7 @@ class RecoveryIndex:
             target = stack.resources.get(ref)
             if target is None:
                 continue
-            return Copy(rule, retention, ref, self.vaults.get((stack.name, ref)), True)
+            return Copy(rule, retention, ref, self.vaults.get((stack.identity, ref)), True)
         flat = flatten(destination)
         if flat is None:
             return Copy(rule, retention, "an intrinsic", None, False)
@@ -215,7 +215,7 @@ def _read_selection(stack: Stack, resource: Resource) -> RestoreSelection:
             refs = [r for r in references(item) if r in stack.resources]
             flat = item if isinstance(item, str) else flatten(item)
             if refs:
-                targets.append(Target("ref", refs[0], stack=stack.name))
+                targets.append(Target("ref", refs[0], stack=stack.identity))
             elif flat is not None:
                 targets.append(Target("pattern", flat))
             else:

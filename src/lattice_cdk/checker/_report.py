@@ -6,13 +6,14 @@ Built from a :class:`CheckResult`, so the verdict is the checker's own findings.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .._findings import Finding, Severity
 from .._records import Record
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..cfn._model import Resource, Stack
 from ._engine import CheckResult
+from ._environment import StackEnvironment
 from ._recovery_report import recovery_columns
 from .judge import protection_state
 
@@ -20,7 +21,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["VERDICTS", "InventoryRow", "build_inventory", "inventory_totals"]
+__all__ = [
+    "VERDICTS",
+    "InventoryRow",
+    "assumed_environment_note",
+    "build_inventory",
+    "inventory_totals",
+]
 
 #: Verdicts, worst first.
 VERDICTS = ("at risk", "unknown", "review", "acknowledged", "compliant")
@@ -46,6 +53,9 @@ class InventoryRow(Record):
     findings: tuple[str, ...]
     #: ``(rule_id, reason)`` of each acknowledged finding: the opt-outs, with why.
     acknowledgements: tuple[tuple[str, str], ...] = ()
+    #: True when nothing named the stack's environment and it was judged as prod (the
+    #: strictest): every format says so, as ``check`` does with LAT2902.
+    environment_assumed: bool = False
     #: Restore testing and copy destinations (``_recovery_report``).
     restore_test: str = "n/a"
     copies_to: tuple[str, ...] = ()
@@ -55,6 +65,7 @@ class InventoryRow(Record):
             "stack": self.stack,
             "environment": self.environment,
             "environment_source": self.environment_source,
+            "environment_assumed": self.environment_assumed,
             "logical_id": self.logical_id,
             "construct_path": self.construct_path,
             "type": self.type,
@@ -110,7 +121,7 @@ def build_inventory(result: CheckResult) -> list[InventoryRow]:
     known = stateful_types()
     rows: list[InventoryRow] = []
     for stack in result.assembly.stacks:
-        env = result.environments[stack.name]
+        env = result.environments[stack.identity]
         stateful = {
             lid for rtype, ids in stack.resources_by_type().items() if rtype in known for lid in ids
         }
@@ -121,9 +132,7 @@ def build_inventory(result: CheckResult) -> list[InventoryRow]:
             resource = stack.resources[logical_id]
             if not _holds_data(resource, kind):
                 continue
-            rows.append(
-                _row(result, stack, resource, kind, env.environment.name, env.source, by_place)
-            )
+            rows.append(_row(result, stack, resource, kind, env, by_place))
     return rows
 
 
@@ -139,8 +148,7 @@ def _row(
     stack: Stack,
     resource: Resource,
     kind: StatefulType,
-    environment: str,
-    source: str,
+    env: StackEnvironment,
     by_place: Mapping[tuple[str, str], list[Finding]],
 ) -> InventoryRow:
     findings = by_place.get((stack.label, resource.logical_id), [])
@@ -158,8 +166,9 @@ def _row(
     )
     return InventoryRow(
         stack=stack.label,
-        environment=environment,
-        environment_source=source,
+        environment=env.environment.name,
+        environment_source=env.source,
+        environment_assumed=not env.determined,
         logical_id=resource.logical_id,
         construct_path=resource.construct_path,
         type=resource.type,
@@ -179,6 +188,23 @@ def _row(
         ),
         restore_test=restore_test,
         copies_to=copies_to,
+    )
+
+
+def assumed_environment_note(stacks: Sequence[Mapping[str, Any]]) -> str | None:
+    """The line every human format shows when some stack's environment was assumed
+    (``stacks``: :meth:`StackEnvironment.to_dict` of each stack), else None."""
+    assumed = [s for s in stacks if not s.get("determined", True)]
+    if not assumed:
+        return None
+    names = ", ".join(str(s["stack"]) for s in assumed[:5])
+    if len(assumed) > 5:
+        names += f" and {len(assumed) - 5} more"
+    envs = sorted({str(s["environment"]) for s in assumed})
+    return (
+        f"Environment assumed: {len(assumed)} stack{'s' if len(assumed) != 1 else ''} "
+        f"({names}) judged as {', '.join(envs)}, the strictest: nothing names a known "
+        "environment for them; name it with a lattice:environment tag or --environment."
     )
 
 

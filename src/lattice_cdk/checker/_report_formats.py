@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .._text import cap_markdown, md_code, md_text, printable, render_table
 from .._version import __version__
-from ._report import VERDICTS, InventoryRow
+from ._report import VERDICTS, InventoryRow, assumed_environment_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,12 +65,13 @@ def render_report(
         # the pure-Python one, several times slower on a big inventory).
         body = ",\n".join("    " + json.dumps(r.to_dict()) for r in rows)
         return head[:-2] + ',\n  "resources": [\n' + body + ("\n" if body else "") + "  ]\n}"
+    note = assumed_environment_note(stacks)
     if fmt == "markdown":
-        return _markdown(rows, totals, source)
+        return _markdown(rows, totals, source, note)
     if fmt == "html":
-        return _html(rows, totals, source, stacks)
+        return _html(rows, totals, source, stacks, note)
     if fmt == "text":
-        return _text(rows, totals, source)
+        return _text(rows, totals, source, note)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
 
 
@@ -84,6 +85,8 @@ def _cell(row: InventoryRow, attr: str) -> str:
     value = getattr(row, attr)
     if attr == "construct_path":
         value = value or row.logical_id
+    elif attr == "environment" and row.environment_assumed:
+        value = f"{value} (assumed)"
     elif isinstance(value, tuple):
         value = ",".join(value) or "-"
     # Lone surrogates too: HTML and Markdown are written as UTF-8.
@@ -98,18 +101,32 @@ def _totals_lines(totals: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
-def _text(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+def _text(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    source: str,
+    note: str | None = None,
+) -> str:
     headers = [h for h, _ in _COLUMNS]
     table = render_table(headers, [[_cell(r, a) for _, a in _COLUMNS] for r in _worst_first(rows)])
     lines = [f"lattice report: {printable(source)}", "", table, "", *_totals_lines(totals)]
     if not rows:
         lines.insert(2, "No stateful resources.")
+    if note:
+        lines.append(printable(note))
     return "\n".join(lines)
 
 
-def _markdown(rows: Sequence[InventoryRow], totals: dict[str, dict[str, int]], source: str) -> str:
+def _markdown(
+    rows: Sequence[InventoryRow],
+    totals: dict[str, dict[str, int]],
+    source: str,
+    note: str | None = None,
+) -> str:
     lines = [f"### Lattice protection report: {md_code(source)}", ""]
     lines += [f"- {md_text(line)}" for line in _totals_lines(totals)]
+    if note:
+        lines.append(f"- **{md_text(note)}**")
     lines += ["", "| " + " | ".join(h for h, _ in _COLUMNS) + " |"]
     lines.append("|" + "---|" * len(_COLUMNS))
     for row in _worst_first(rows):
@@ -203,6 +220,7 @@ def _html(
     totals: dict[str, dict[str, int]],
     source: str,
     stacks: Sequence[dict[str, Any]],
+    note: str | None = None,
 ) -> str:
     e = _h
     cards = []
@@ -256,6 +274,7 @@ def _html(
 <h1>Lattice protection report</h1>
 <div class="src">{e(source)} &middot; {len(stacks)} stack(s) &middot; environments from:
 {e("; ".join(sources))} &middot; lattice {e(__version__)}</div>
+{f'<p class="unk">{e(note)}</p>' if note else ""}
 <div class="cards">{"".join(cards) or "<p>No stateful resources.</p>"}</div>
 <div class="controls"><input id="q" type="search" placeholder="filter: stack, path, type...">
 <select id="verdict"><option value="">every verdict</option>{options}</select>

@@ -126,7 +126,7 @@ def guard_rules(
     policies: dict[str, StatefulnessPolicy] = {}
     out: list[StackRules] = []
     for stack in assembly.stacks:
-        env = environments[stack.name]
+        env = environments[stack.identity]
         name = env.environment.name
         if name not in policies:
             policies[name] = create_statefulness_policy(environment=name, registry=registry)
