@@ -14,8 +14,10 @@ Each Stage (``Dev``, ``Staging``, ``Prod``) holds a ``Network`` stack (the VPC) 
 * ``Uploads``    a plain ``s3.Bucket`` that no Lattice construct wraps: the
   StatefulnessGuard protects it and enrols it in backups by tag.
 
-Prod also gets a ``DisasterRecovery`` stack in a second region holding the vault that
-prod's backups are copied to.
+Prod's backup manager also restore-tests the database, the buckets and the table every
+month and copies the daily and monthly backups to an air-gapped vault
+(docs/recovery.md). Prod also gets a ``DisasterRecovery`` stack in a second region
+holding the vault that prod's backups are copied to.
 
 Context ``demo:refactor=true`` moves prod's critical bucket under a new ``Storage``
 construct: the kind of refactor that changes a logical id, which ``lattice diff``
@@ -30,6 +32,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -90,6 +93,12 @@ class DataStack(cdk.Stack):
             environment=environment,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         )
+        tests = BackupManager.of(self).restore_testing if policy.restore_testing else None
+        subnets = self.orders.node.try_find_child("SubnetGroup")
+        if tests is not None and isinstance(subnets, rds.SubnetGroup):
+            # Prod restore-tests every month (docs/recovery.md); a restored database goes
+            # into the database's own subnet group, not a default VPC the account lacks.
+            tests.override("RDS", "dbsubnetgroupname", subnets.subnet_group_name)
         self.sessions = LatticeTable(
             self,
             "Sessions",

@@ -95,7 +95,7 @@ class RestoreTesting(Construct):
         self._validation_window_hours = validation_window_hours
         self._overrides = _overrides(subnet_group_name, instance_class, metadata_overrides)
         prefix = _NAME.sub("_", f"lattice_{policy.environment}_")
-        self.plan_name = prefix + Names.unique_id(self)[-(50 - len(prefix)) :]
+        self.plan_name = prefix + Names.unique_resource_name(self, max_length=50 - len(prefix))
         self.plan = backup.CfnRestoreTestingPlan(
             self,
             "Resource",
@@ -161,9 +161,19 @@ class RestoreTesting(Construct):
             restore_metadata_overrides=overrides or None,
             validation_window_hours=self._validation_window_hours,
         )
-        selection.add_dependency(self.plan)
+        selection.node.add_dependency(self.plan)
         self.selections[kind] = selection
         return selection
+
+    def override(self, protected_type: str, key: str, value: str) -> None:
+        """Set restore metadata ``key`` of ``protected_type``'s restores, for its
+        selection made already or later, e.g. ``override("RDS", "dbsubnetgroupname",
+        subnet_group.subnet_group_name)``. Raises for a key AWS does not let it override."""
+        checked = _overrides(None, None, {protected_type: {key: value}})
+        self._overrides.setdefault(protected_type, {}).update(checked[protected_type])
+        selection = self.selections.get(protected_type)
+        if selection is not None:
+            selection.restore_metadata_overrides = dict(self._overrides[protected_type])
 
 
 def _check_range(field: str, value: object, low: int, high: int) -> None:

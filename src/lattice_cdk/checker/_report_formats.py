@@ -35,6 +35,7 @@ _COLUMNS = (
     ("tiers", "backup_tiers"),
     ("x-region", "cross_region"),
     ("restore test", "restore_test"),
+    ("copies to", "copies_to"),
     ("PITR", "point_in_time_recovery"),
     ("versioning", "versioning"),
     ("verdict", "verdict"),
