@@ -249,3 +249,97 @@ def test_database_overrides_and_s3_role() -> None:
     role = json.dumps(t.find_resources("AWS::IAM::Role"))
     assert "AWSBackupServiceRolePolicyForRestores" in role
     assert "AWSBackupServiceRolePolicyForS3Restore" in role
+
+
+# -- wired into BackupManager and the guard ----------------------------------------------
+
+
+def _types(template: Template) -> set[str]:
+    return {
+        r["Properties"]["ProtectedResourceType"]
+        for r in template.find_resources("AWS::Backup::RestoreTestingSelection").values()
+    }
+
+
+def test_prod_manager_tests_each_enrolled_type_and_copies_to_the_air_gapped_vault() -> None:
+    from lattice_cdk.cdk import BackupManager, LatticeBucket, LatticeTable
+
+    from .stacks import PARTITION_KEY, new_stack
+
+    stack = new_stack()
+    LatticeTable(stack, "Table", name="t", environment="prod", partition_key=PARTITION_KEY)
+    LatticeBucket(stack, "Bucket", name="b", environment="prod")
+    manager = BackupManager.of(stack)
+    assert manager.restore_testing is not None
+    assert manager.air_gapped_vault is not None
+    t = Template.from_stack(stack)
+    assert _types(t) == {"DynamoDB", "S3"}
+    vault_id = stack.get_logical_id(manager.air_gapped_vault.resource)
+    for rule in t.find_resources("AWS::Backup::BackupPlan").popitem()[1]["Properties"][
+        "BackupPlan"
+    ]["BackupPlanRule"]:
+        to_vault = [
+            c
+            for c in rule.get("CopyActions", [])
+            if c["DestinationBackupVaultArn"] == {"Fn::GetAtt": [vault_id, "BackupVaultArn"]}
+        ]
+        assert len(to_vault) == (1 if rule["RuleName"] in ("Daily", "Monthly") else 0)
+        for copy in to_vault:
+            assert copy["Lifecycle"]["DeleteAfterDays"] == rule["Lifecycle"]["DeleteAfterDays"]
+
+
+def test_staging_builds_neither_unless_it_opts_in() -> None:
+    from lattice_cdk.cdk import BackupManager, LatticeTable
+
+    from .stacks import PARTITION_KEY, new_stack
+
+    plain = new_stack()
+    LatticeTable(plain, "Table", name="t", environment="staging", partition_key=PARTITION_KEY)
+    t = Template.from_stack(plain)
+    t.resource_count_is("AWS::Backup::RestoreTestingPlan", 0)
+    t.resource_count_is("AWS::Backup::LogicallyAirGappedBackupVault", 0)
+
+    opted = new_stack()
+    policy = create_statefulness_policy(environment="staging", restore_testing=True)
+    manager = BackupManager.of(opted, policy=policy)
+    manager.enrol(
+        dynamodb.Table(
+            opted,
+            "Table",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        )
+    )
+    assert _types(Template.from_stack(opted)) == {"DynamoDB"}
+
+
+def test_the_guard_restore_tests_the_types_it_enrols(tmp_path: Path) -> None:
+    from lattice_cdk import StatefulnessGuard
+    from lattice_cdk.cfn import load
+    from lattice_cdk.checker import check
+
+    app = cdk.App(outdir=str(tmp_path), context={"lattice:environment": "prod"})
+    stack = cdk.Stack(app, "Guarded", termination_protection=True)
+    dynamodb.Table(
+        stack,
+        "Plain",
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+    )
+    StatefulnessGuard.apply(app, environment="prod")
+    app.synth()
+    template = json.loads((tmp_path / "Guarded.template.json").read_text())
+    # The table, and the compliance-report bucket prod's manager backs up.
+    assert _types(Template.from_json(template)) == {"DynamoDB", "S3"}
+    found = check(load(tmp_path)).findings
+    assert [f.message for f in found if f.rule_id in RECOVERY_RULES] == []
+
+
+def test_override_reaches_a_selection_made_before_it() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    tests = RestoreTesting(stack, "T", policy=PROD, resource_types=["AWS::RDS::DBInstance"])
+    tests.override("RDS", "DBSubnetGroupName", "private")
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Backup::RestoreTestingSelection",
+        {"RestoreMetadataOverrides": {"dbsubnetgroupname": "private"}},
+    )
+    with pytest.raises(StatefulnessError, match="metadata_overrides"):
+        tests.override("S3", "dbsubnetgroupname", "private")
