@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ._policy import Removal as Removal
     from ._policy import StatefulnessPolicy as StatefulnessPolicy
     from ._policy import create_statefulness_policy as create_statefulness_policy
+    from .cdk import AirGappedVault as AirGappedVault
     from .cdk import BackupManager as BackupManager
     from .cdk import BackupRules as BackupRules
     from .cdk import DisasterRecoveryVault as DisasterRecoveryVault
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .cdk import LatticeDatabaseCluster as LatticeDatabaseCluster
     from .cdk import LatticeTable as LatticeTable
     from .cdk import LatticeTableV2 as LatticeTableV2
+    from .cdk import RestoreTesting as RestoreTesting
     from .cdk._guard import StatefulnessGuard as StatefulnessGuard
     from .cdk._hook import LatticeGuardHook as LatticeGuardHook
     from .cdk._plugin import LatticeValidationPlugin as LatticeValidationPlugin
@@ -59,6 +61,7 @@ _LAZY: dict[str, str] = {
     "Removal": "lattice_cdk._policy",
     "StatefulnessPolicy": "lattice_cdk._policy",
     "create_statefulness_policy": "lattice_cdk._policy",
+    "AirGappedVault": "lattice_cdk.cdk",
     "BackupManager": "lattice_cdk.cdk",
     "BackupRules": "lattice_cdk.cdk",
     "DisasterRecoveryVault": "lattice_cdk.cdk",
@@ -67,6 +70,7 @@ _LAZY: dict[str, str] = {
     "LatticeDatabaseCluster": "lattice_cdk.cdk",
     "LatticeTable": "lattice_cdk.cdk",
     "LatticeTableV2": "lattice_cdk.cdk",
+    "RestoreTesting": "lattice_cdk.cdk",
     "LatticeValidationPlugin": "lattice_cdk.cdk._plugin",
     "LatticeGuardHook": "lattice_cdk.cdk._hook",
     "StatefulnessGuard": "lattice_cdk.cdk._guard",

@@ -14,6 +14,7 @@ from .._lazy import load_lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._air_gapped import AirGappedVault as AirGappedVault
     from ._backup import BackupManager as BackupManager
     from ._backup_rules import BackupRules as BackupRules
     from ._backup_vault import DisasterRecoveryVault as DisasterRecoveryVault
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ._database import LatticeDatabaseCluster as LatticeDatabaseCluster
     from ._guard import StatefulnessGuard as StatefulnessGuard
     from ._removal import to_removal_policy as to_removal_policy
+    from ._restore_testing import RestoreTesting as RestoreTesting
     from ._table import LatticeTable as LatticeTable
     from ._table import LatticeTableV2 as LatticeTableV2
     from ._tags import BACKUP_TAG as BACKUP_TAG
@@ -45,6 +47,7 @@ _LAZY: dict[str, str] = {
     "NAME_TAG": "._tags",
     "PLAN_TAG": "._tags",
     "PROTECTION_TAG": "._tags",
+    "AirGappedVault": "._air_gapped",
     "BackupManager": "._backup",
     "BackupRules": "._backup_rules",
     "DisasterRecoveryVault": "._backup_vault",
@@ -53,6 +56,7 @@ _LAZY: dict[str, str] = {
     "LatticeDatabaseCluster": "._database",
     "LatticeTable": "._table",
     "LatticeTableV2": "._table",
+    "RestoreTesting": "._restore_testing",
     "StatefulnessGuard": "._guard",
     "policy_for": "._context",
     "register_context_environments": "._context",
