@@ -343,3 +343,24 @@ def test_override_reaches_a_selection_made_before_it() -> None:
     )
     with pytest.raises(StatefulnessError, match="metadata_overrides"):
         tests.override("S3", "dbsubnetgroupname", "private")
+
+
+def test_the_managers_vault_is_shared_with_recovery_accounts() -> None:
+    from lattice_cdk.cdk import BackupManager, LatticeTable
+
+    from .stacks import PARTITION_KEY, new_stack
+
+    stack = new_stack()
+    LatticeTable(stack, "Table", name="t", environment="prod", partition_key=PARTITION_KEY)
+    vault = BackupManager.of(stack).air_gapped_vault
+    assert vault is not None
+    vault.share_with(["111122223333"])
+    vault.share_with(["111122223333", "444455556666"])
+    t = Template.from_stack(stack)
+    t.resource_count_is("AWS::RAM::ResourceShare", 1)
+    t.has_resource_properties(
+        "AWS::RAM::ResourceShare",
+        {"Principals": ["111122223333", "444455556666"], "AllowExternalPrincipals": True},
+    )
+    with pytest.raises(StatefulnessError, match="recovery_accounts"):
+        vault.share_with(["not-an-account"])

@@ -67,16 +67,7 @@ class AirGappedVault(Construct):
                 fix="pass a name such as 'lattice-prod-air-gapped'.",
                 code="invalid-value",
             )
-        for account in recovery_accounts:
-            if not (_ACCOUNT.match(account) or _ORG_ARN.match(account)):
-                raise StatefulnessError(
-                    "is not an account id or an organization/OU ARN.",
-                    field="recovery_accounts",
-                    value=account,
-                    allowed="12 digits, or arn:aws:organizations::<id>:organization/... or ou/...",
-                    fix="pass the recovery account's 12-digit id.",
-                    code="invalid-value",
-                )
+        _check_accounts(recovery_accounts)
         self.min_retention_days, self.max_retention_days = air_gapped_bounds(copy_retention_days)
         self.resource = backup.CfnLogicallyAirGappedBackupVault(
             self,
@@ -94,15 +85,9 @@ class AirGappedVault(Construct):
         #: The vault as an ``IBackupVault``, for copy actions.
         self.vault = backup.BackupVault.from_backup_vault_arn(self, "Vault", self.vault_arn)
         self.share: ram.CfnResourceShare | None = None
+        self._accounts: list[str] = []
         if recovery_accounts:
-            self.share = ram.CfnResourceShare(
-                self,
-                "Share",
-                name=f"{name}-recovery",
-                resource_arns=[self.vault_arn],
-                principals=list(recovery_accounts),
-                allow_external_principals=not all(_ORG_ARN.match(a) for a in recovery_accounts),
-            )
+            self.share_with(recovery_accounts)
 
     @classmethod
     def for_policy(
@@ -133,6 +118,21 @@ class AirGappedVault(Construct):
             recovery_accounts=recovery_accounts,
         )
 
+    def share_with(self, recovery_accounts: Sequence[str]) -> ram.CfnResourceShare:
+        """Share the vault through AWS RAM with recovery accounts (12-digit ids, or an
+        AWS Organizations organization or OU ARN), so a clean account can restore from
+        it; accounts given again are added to the one share."""
+        _check_accounts(recovery_accounts)
+        if self.share is None:
+            self.share = ram.CfnResourceShare(
+                self, "Share", name=f"{self.vault_name}-recovery", resource_arns=[self.vault_arn]
+            )
+        self._accounts.extend(a for a in recovery_accounts if a not in self._accounts)
+        self.share.principals = list(self._accounts)
+        # Accounts outside the organization need an external share.
+        self.share.allow_external_principals = not all(_ORG_ARN.match(a) for a in self._accounts)
+        return self.share
+
     def copy_action(self, delete_after_days: int) -> backup.BackupPlanCopyActionProps:
         """A copy to this vault kept ``delete_after_days``; raises when AWS would refuse
         it (outside the vault's bounds)."""
@@ -148,6 +148,19 @@ class AirGappedVault(Construct):
         return backup.BackupPlanCopyActionProps(
             destination_backup_vault=self.vault, delete_after=Duration.days(delete_after_days)
         )
+
+
+def _check_accounts(accounts: Sequence[str]) -> None:
+    for account in accounts:
+        if not (isinstance(account, str) and (_ACCOUNT.match(account) or _ORG_ARN.match(account))):
+            raise StatefulnessError(
+                "is not an account id or an organization/OU ARN.",
+                field="recovery_accounts",
+                value=account,
+                allowed="12 digits, or arn:aws:organizations::<id>:organization/... or ou/...",
+                fix="pass the recovery account's 12-digit id.",
+                code="invalid-value",
+            )
 
 
 def copy_retention_days(policy: StatefulnessPolicy) -> list[int]:
