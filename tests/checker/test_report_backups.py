@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from lattice_cdk.cfn._model import Resource
+from lattice_cdk.checker._values import UNKNOWN
+from lattice_cdk.checker.judge import VaultLock, VaultLockMode, vault_lock, vault_protected
 from lattice_cdk.checker.rules.lat2303_cross_region_copy import INFO as LAT2303
 from tests.helpers import run_lattice
 
@@ -143,3 +146,111 @@ def test_human_formats_show_review_for_the_uncopied_plan(tmp_path: Path, fmt: st
     out = run_lattice("report", str(path), "-f", fmt).stdout
     assert "1 review" in out
     assert "compliant" not in out.split("prod:")[-1]
+
+
+# -- vault locks: which vaults are locked, and how ------------------------------------------
+
+
+def _vault(lock: Any = None, *, path: str | None = None) -> dict[str, Any]:
+    vault: dict[str, Any] = {
+        "Type": "AWS::Backup::BackupVault",
+        "Properties": {"BackupVaultName": "v"},
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+    }
+    if lock is not None:
+        vault["Properties"]["LockConfiguration"] = lock
+    if path is not None:
+        vault["Metadata"] = {"aws:cdk:path": path}
+    return vault
+
+
+def _resource(body: dict[str, Any], logical_id: str = "V") -> Resource:
+    return Resource(logical_id, body["Type"], body["Properties"])
+
+
+@pytest.mark.parametrize(
+    ("lock", "expected"),
+    [
+        (None, VaultLock(VaultLockMode.NONE)),
+        ({"MinRetentionDays": 30}, VaultLock(VaultLockMode.GOVERNANCE, 30)),
+        (
+            {"MinRetentionDays": "7", "MaxRetentionDays": 2555, "ChangeableForDays": 3},
+            VaultLock(VaultLockMode.COMPLIANCE, 7, 2555, 3),
+        ),
+        (
+            {"MinRetentionDays": 7, "ChangeableForDays": {"Ref": "Grace"}},
+            VaultLock(VaultLockMode.UNKNOWN, 7, None, UNKNOWN),
+        ),
+        ({"Fn::If": ["Locked", {"MinRetentionDays": 7}, {"Ref": "AWS::NoValue"}]}, None),
+    ],
+)
+def test_vault_lock_tells_governance_from_compliance(lock: Any, expected: VaultLock | None) -> None:
+    found = vault_lock(_resource(_vault(lock)))
+    if expected is None:  # an intrinsic stands for the whole lock
+        assert found.mode is VaultLockMode.UNKNOWN
+    else:
+        assert found == expected
+    # vault_protected is the same judgement: any lock (or an unknown one) keeps points
+    assert vault_protected(_resource(_vault(lock))) is (lock is not None)
+
+
+def test_an_air_gapped_vault_is_always_compliance_locked() -> None:
+    body = {
+        "Type": "AWS::Backup::LogicallyAirGappedBackupVault",
+        "Properties": {"BackupVaultName": "ag", "MinRetentionDays": 7, "MaxRetentionDays": 35},
+    }
+    assert vault_lock(_resource(body)) == VaultLock(VaultLockMode.COMPLIANCE, 7, 35)
+
+
+def vault_template() -> dict[str, Any]:
+    return {
+        "Metadata": {"lattice:environment": "prod"},
+        "Resources": {
+            "Open": _vault(path="App/Open/Resource"),
+            "Governed": _vault({"MinRetentionDays": 30}, path="App/Governed/Resource"),
+            "Sealed": _vault(
+                {"MinRetentionDays": 7, "MaxRetentionDays": 2555, "ChangeableForDays": 3},
+                path="App/<b>Sealed</b>|`x`/Resource",
+            ),
+        },
+    }
+
+
+def test_report_json_lists_each_vault_and_its_lock(tmp_path: Path) -> None:
+    path = tmp_path / "vaults.json"
+    path.write_text(json.dumps(vault_template()), encoding="utf-8")
+    result = run_lattice("report", str(path), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    vaults = {v["logical_id"]: v for v in json.loads(result.stdout)["vaults"]}
+    assert {k: v["lock"] for k, v in vaults.items()} == {
+        "Open": "none",
+        "Governed": "governance",
+        "Sealed": "compliance",
+    }
+    assert vaults["Sealed"] == {
+        "stack": "vaults",
+        "environment": "prod",
+        "logical_id": "Sealed",
+        "construct_path": "App/<b>Sealed</b>|`x`/Resource",
+        "type": "AWS::Backup::BackupVault",
+        "lock": "compliance",
+        "min_retention_days": 7,
+        "max_retention_days": 2555,
+        "changeable_for_days": 3,
+        "policy_denies_delete": "no",
+    }
+    assert vaults["Governed"]["changeable_for_days"] is None
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_human_format_shows_the_vault_locks_escaped(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "vaults.json"
+    path.write_text(json.dumps(vault_template()), encoding="utf-8")
+    out = run_lattice("report", str(path), "-f", fmt).stdout
+    assert "Backup vaults" in out
+    for mode in ("governance", "compliance", "none"):
+        assert mode in out
+    assert "2555" in out
+    if fmt != "text":  # the path is data: no markup of its own reaches the reader
+        assert "<b>Sealed</b>" not in out
