@@ -20,7 +20,7 @@ check on stateful resources only.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import jsii
@@ -36,13 +36,13 @@ from aws_cdk import (
 )
 from constructs import IConstruct
 
-from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from .._policy import StatefulnessPolicy
 from .._records import Record
 from ..cfn import Resource
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..checker.judge import protection_state
 from ._context import ENVIRONMENT_CONTEXT_KEY
+from ._guard_acks import TERMINATION_PROTECTION_RULE, stack_acknowledges
 
 __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
 
@@ -308,33 +308,9 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
         return  # termination protection belongs to the root stack
     if stack.termination_protection:
         return
-    if ACKNOWLEDGEMENTS_METADATA_KEY in metadata and _acknowledged(metadata, "LAT2501"):
+    if stack_acknowledges(metadata, TERMINATION_PROTECTION_RULE):
         return
     stack.termination_protection = True
-
-
-def _acknowledged(metadata: Mapping[str, Any], rule_id: str) -> bool:
-    """Whether the template Metadata holds a current acknowledgement of ``rule_id``:
-    the checker's own judgement (``apply_acknowledgements``), on a one-finding
-    assembly."""
-    from .._findings import Finding, Severity
-    from ..cfn._model import Assembly
-    from ..cfn._model import Stack as TemplateStack
-    from ..checker._acks import apply_acknowledgements
-
-    stack = TemplateStack("guard", "", {"Metadata": dict(metadata)}, {})
-    finding = Finding(
-        rule_id=rule_id,
-        severity=Severity.ERROR,
-        title="",
-        message="",
-        fix="",
-        stack=stack.label,
-        template_path="",
-    )
-    assembly = Assembly(source="", stacks=(stack,), is_cloud_assembly=False)
-    judged = apply_acknowledgements([finding], assembly)
-    return any(f.rule_id == rule_id and f.acknowledged is not None for f in judged)
 
 
 def _stacks_under(scope: IConstruct) -> list[Stack]:
