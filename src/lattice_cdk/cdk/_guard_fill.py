@@ -301,7 +301,15 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
     template_files.append(stack.template_file)
     options = stack.template_options
     metadata = dict(options.metadata or {})
-    if ENVIRONMENT_CONTEXT_KEY not in metadata:
+    if ENVIRONMENT_CONTEXT_KEY in metadata:
+        pass  # the app named it
+    elif _includes_a_template(stack):
+        # CfnInclude renders its template's Metadata itself, and CDK refuses to merge a
+        # key the stack sets too (SectionAlreadyContains): an included template that
+        # names its environment would fail the synth. The manifest's stack tag tells
+        # the checker instead (and it wins over the template's Metadata).
+        stack.tags.set_tag(ENVIRONMENT_CONTEXT_KEY, plan.environment)
+    else:
         metadata[ENVIRONMENT_CONTEXT_KEY] = plan.environment
         options.metadata = metadata
     if isinstance(stack, NestedStack) or not plan.termination_protection:
@@ -311,6 +319,21 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
     if stack_acknowledges(metadata, TERMINATION_PROTECTION_RULE):
         return
     stack.termination_protection = True
+
+
+#: The child every ``CfnInclude`` keeps its template's mappings under: selecting it by id
+#: finds the includes in Node, without a proxy for every construct of the stack.
+_INCLUDE_CHILD = "$Mappings"
+
+
+def _includes_a_template(stack: Stack) -> bool:
+    """Whether ``stack`` holds a ``CfnInclude`` (directly, not in a nested stack)."""
+    from aws_cdk.cloudformation_include import CfnInclude
+
+    return any(
+        isinstance(child.node.scope, CfnInclude) and Stack.of(child) is stack
+        for child in ConstructSelector.by_id(_INCLUDE_CHILD).select(stack)
+    )
 
 
 def _stacks_under(scope: IConstruct) -> list[Stack]:
