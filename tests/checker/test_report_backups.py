@@ -100,7 +100,7 @@ def report_rows(tmp_path: Path, template: dict[str, Any]) -> list[dict[str, Any]
 
 
 def test_lat2303_fix_names_the_lattice_way_and_the_plain_cdk_way() -> None:
-    assert "BackupManager.of(stack).configure(dr_region=" in LAT2303.fix
+    assert "BackupManager.of(stack, environment='<env>').configure(dr_region=" in LAT2303.fix
     assert "CopyActions" in LAT2303.fix
     assert "copy_actions=" in LAT2303.fix
 
