@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .._errors import StatefulnessError
-from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
+from .._policy import StatefulnessPolicy
 from ._backup_rules import BackupRules
 from ._backup_selection import ArnBatches
 
@@ -76,20 +76,7 @@ def build_plan(
             fix="keep backups longer, or leave it unset.",
             code="retention-below-floor",
         )
-    p = policy
-    rules = [BackupRules.daily(daily_days, copy_to=dr_vault)]
-    if p.weekly_backups:
-        rules.append(BackupRules.weekly(p.weekly_retention_days, copy_to=dr_vault))
-    if p.monthly_backups:
-        rules.append(
-            BackupRules.monthly(
-                p.monthly_retention_days,
-                cold_after_days=p.monthly_cold_storage_after_days,
-                copy_to=dr_vault,
-            )
-        )
-    if p.continuous_backup:
-        rules.append(BackupRules.continuous(min(daily_days, CONTINUOUS_BACKUP_MAX_DAYS)))
+    rules = BackupRules.for_policy(policy, daily_days=daily_days, copy_to=dr_vault)
     plan_id = "Plan" if first else f"Plan{daily_days}Days"
     # aws-cdk-lib names a plan after its construct id, which collides across stacks
     # in one account and region (aws/aws-cdk#38318): name it after its path.
