@@ -4,7 +4,8 @@
 2. ``lattice report``: the protection inventory, in the terminal and as HTML;
 3. ``lattice check``: the example is clean;
 4. the policy refuses prod with backups off (the error is shown, caught);
-5. a refactor that renames a prod bucket's logical id, caught by ``lattice diff``.
+5. a refactor that renames a prod bucket's logical id, caught by ``lattice diff``;
+6. ``lattice destroy-plan``: what deleting each stack would do to each stateful resource.
 
 Everything is written under ``out/demo/`` (or the folder given as the first argument).
 """
@@ -82,13 +83,22 @@ def main() -> int:
         return 1
     print(f"\nlattice diff exited {caught}: a CI job running it would stop this deploy.")
 
+    step(6, "The destroy plan: what deleting each stack would do to its data")
+    if lattice("destroy-plan", str(assembly)) != 0:
+        return 1
+    destroy_md = out / "destroy-plan.md"
+    markdown = ("--format", "markdown", "--output", str(destroy_md))
+    if lattice("destroy-plan", str(assembly), *markdown) != 0:
+        return 1
+
     print(f"\n{BOLD}== Summary{RESET}\n")
     print("- the example app synthesized for dev, staging and prod without an AWS account;")
     print("- every stateful resource is protected as its environment requires (report);")
     print("- the checker found nothing to fix in the example;")
     print("- prod with backups disabled was refused, naming the field and the fix;")
-    print("- the logical-id refactor was caught before deploy, with the fix.")
-    print(f"\nFiles: {assembly}\n       {html}\n       {diff_md}")
+    print("- the logical-id refactor was caught before deploy, with the fix;")
+    print("- the destroy plan says what a stack delete keeps, snapshots, deletes or blocks.")
+    print(f"\nFiles: {assembly}\n       {html}\n       {diff_md}\n       {destroy_md}")
     return 0
 
 

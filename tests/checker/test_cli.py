@@ -234,8 +234,9 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
         "copies_to": ["AirGapped (air-gapped)"],
         "point_in_time_recovery": "on",
         "versioning": "n/a",
-        "verdict": "compliant",
-        "findings": [],
+        # Its plan has no long-term tier (LAT2302) and no cross-region copy (LAT2303).
+        "verdict": "review",
+        "findings": ["LAT2302", "LAT2303"],
         "acknowledgements": [],
     }
     assert report_json["totals"] == {  # type: ignore[comparison-overlap]
@@ -243,9 +244,9 @@ def test_report_lists_each_stateful_resource(report_json: dict[str, object]) -> 
             "resources": 2,
             "at risk": 0,
             "unknown": 0,
-            "review": 0,
+            "review": 1,
             "acknowledged": 0,
-            "compliant": 2,
+            "compliant": 1,
         }
     }
 

@@ -38,6 +38,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..checker import build_inventory, inventory_totals
     from ..checker._report_formats import render_report
+    from ..checker._report_vaults import build_vaults
     from ._check_cmd import _interactive, run_check, run_inputs
 
     result = run_check(args, show_progress=_interactive(args))
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         fmt=args.format,
         source=result.assembly.source,
         stacks=[e.to_dict() for e in result.environments.values()],
+        vaults=build_vaults(result),
     )
     write_output(text, args.output, inputs=run_inputs(args, result))
     return EXIT_OK

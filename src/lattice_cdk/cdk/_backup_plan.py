@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .._errors import StatefulnessError
-from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
+from .._policy import StatefulnessPolicy
 from ._air_gapped import AirGappedVault
 from ._backup_rules import BackupRules
 from ._backup_selection import ArnBatches
@@ -67,8 +67,7 @@ def build_plan(
 ) -> ManagedPlan:
     """The plan keeping daily backups ``daily_days`` (id ``Plan`` for the first, else
     ``Plan<days>Days``), with the policy's weekly, monthly and continuous rules, each
-    copied to ``dr_vault`` when given; the daily and monthly rules also copy to the
-    ``air_gapped`` vault when given."""
+    copied to ``dr_vault`` when given."""
     if daily_days < policy.min_backup_retention_days:
         raise StatefulnessError(
             f"is below the {policy.min_backup_retention_days}-day floor of "
@@ -79,25 +78,9 @@ def build_plan(
             fix="keep backups longer, or leave it unset.",
             code="retention-below-floor",
         )
-    p = policy
-
-    def air_gapped_copy(days: int) -> list[backup.BackupPlanCopyActionProps]:
-        return [air_gapped.copy_action(days)] if air_gapped is not None else []
-
-    rules = [BackupRules.daily(daily_days, copy_to=dr_vault, also_copy=air_gapped_copy(daily_days))]
-    if p.weekly_backups:
-        rules.append(BackupRules.weekly(p.weekly_retention_days, copy_to=dr_vault))
-    if p.monthly_backups:
-        rules.append(
-            BackupRules.monthly(
-                p.monthly_retention_days,
-                cold_after_days=p.monthly_cold_storage_after_days,
-                copy_to=dr_vault,
-                also_copy=air_gapped_copy(p.monthly_retention_days),
-            )
-        )
-    if p.continuous_backup:
-        rules.append(BackupRules.continuous(min(daily_days, CONTINUOUS_BACKUP_MAX_DAYS)))
+    rules = BackupRules.for_policy(
+        policy, daily_days=daily_days, copy_to=dr_vault, air_gapped=air_gapped
+    )
     plan_id = "Plan" if first else f"Plan{daily_days}Days"
     # aws-cdk-lib names a plan after its construct id, which collides across stacks
     # in one account and region (aws/aws-cdk#38318): name it after its path.

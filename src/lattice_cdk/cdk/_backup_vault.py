@@ -20,6 +20,7 @@ from aws_cdk import aws_backup as backup
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from .._backup_plan import dr_vault_name
 from .._errors import StatefulnessError
 from .._policy import StatefulnessPolicy
 from ._context import policy_for
@@ -114,7 +115,7 @@ def build_vault(
 
 def default_dr_vault_name(environment: str) -> str:
     """The DR vault name :class:`DisasterRecoveryVault` and ``dr_region=`` agree on."""
-    return f"lattice-dr-{environment}"
+    return dr_vault_name(environment)
 
 
 class DisasterRecoveryVault(Construct):

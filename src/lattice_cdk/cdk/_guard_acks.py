@@ -1,4 +1,5 @@
-"""Acknowledging a Lattice rule on a resource or a stack, in its template Metadata.
+"""Acknowledging a Lattice rule on a resource or a stack, in its template Metadata,
+and honouring a stack's acknowledgement of LAT2501 (no termination protection).
 
 What makes an acknowledgement current (reason, expiry) is judged by the checker; this
 module only writes well-formed ones, and refuses bad input at once.
@@ -10,14 +11,19 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import CfnResource, Stack
-from constructs import IConstruct
+import jsii
+from aws_cdk import Aspects, CfnResource, IAspect, Stack
+from constructs import Construct, IConstruct
 
 from .._config import MIN_REASON_LENGTH
 from .._errors import StatefulnessError
 from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY, severity_of
 
-__all__ = ["acknowledge"]
+__all__ = ["acknowledge", "protect_stack_unless_acknowledged", "stack_acknowledges"]
+
+#: Termination protection's rule: a stack that acknowledges it keeps protection off.
+TERMINATION_PROTECTION_RULE = "LAT2501"
+_PROTECTION_MARKER = "LatticeTerminationProtection"
 
 
 def acknowledge(
@@ -96,3 +102,63 @@ def _resource_of(construct: IConstruct) -> CfnResource:
         fix="acknowledge the resource itself, e.g. construct.node.default_child.",
         code="invalid-value",
     )
+
+
+def stack_acknowledges(metadata: Mapping[str, Any] | None, rule_id: str) -> bool:
+    """Whether a stack's template ``metadata`` holds a current acknowledgement of
+    ``rule_id``: the checker's own judgement (``apply_acknowledgements``), on a
+    one-finding assembly."""
+    if not metadata or ACKNOWLEDGEMENTS_METADATA_KEY not in metadata:
+        return False
+    from .._findings import Finding, Severity
+    from ..cfn._model import Assembly
+    from ..cfn._model import Stack as TemplateStack
+    from ..checker._acks import apply_acknowledgements
+
+    stack = TemplateStack("guard", "", {"Metadata": dict(metadata)}, {})
+    finding = Finding(
+        rule_id=rule_id,
+        severity=Severity.ERROR,
+        title="",
+        message="",
+        fix="",
+        stack=stack.label,
+        template_path="",
+    )
+    assembly = Assembly(source="", stacks=(stack,), is_cloud_assembly=False)
+    judged = apply_acknowledgements([finding], assembly)
+    return any(f.rule_id == rule_id and f.acknowledged is not None for f in judged)
+
+
+def protect_stack_unless_acknowledged(stack: Stack) -> None:
+    """Turn ``stack``'s termination protection on, unless the stack acknowledges LAT2501.
+
+    The acknowledgement is judged now and again at synth, so one written after this
+    call (``StatefulnessGuard.acknowledge(stack, "LAT2501", ...)`` after the first
+    Lattice construct) still turns off what Lattice turned on. A stack the app already
+    protects is left alone, and a later ``stack.termination_protection = False`` by the
+    app still wins (the checker then reports LAT2501).
+    """
+    if stack.termination_protection:
+        return
+    if stack_acknowledges(stack.template_options.metadata, TERMINATION_PROTECTION_RULE):
+        return
+    stack.termination_protection = True
+    if stack.node.try_find_child(_PROTECTION_MARKER) is None:
+        # One visit: the aspect sits on a construct with no children.
+        Aspects.of(Construct(stack, _PROTECTION_MARKER)).add(_HonourAcknowledgement(stack))
+
+
+@jsii.implements(IAspect)
+class _HonourAcknowledgement:
+    """At synth: a stack that now acknowledges LAT2501 keeps protection off."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+
+    def visit(self, node: IConstruct) -> None:
+        stack = self._stack
+        if stack.termination_protection and stack_acknowledges(
+            stack.template_options.metadata, TERMINATION_PROTECTION_RULE
+        ):
+            stack.termination_protection = False

@@ -20,7 +20,7 @@ check on stateful resources only.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import jsii
@@ -36,13 +36,13 @@ from aws_cdk import (
 )
 from constructs import IConstruct
 
-from .._findings import ACKNOWLEDGEMENTS_METADATA_KEY
 from .._policy import StatefulnessPolicy
 from .._records import Record
 from ..cfn import Resource
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..checker.judge import protection_state
 from ._context import ENVIRONMENT_CONTEXT_KEY
+from ._guard_acks import TERMINATION_PROTECTION_RULE, stack_acknowledges
 
 __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
 
@@ -298,40 +298,39 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
     template_files.append(stack.template_file)
     options = stack.template_options
     metadata = dict(options.metadata or {})
-    if ENVIRONMENT_CONTEXT_KEY not in metadata:
+    if ENVIRONMENT_CONTEXT_KEY in metadata:
+        pass  # the app named it
+    elif _includes_a_template(stack):
+        # CfnInclude renders its template's Metadata itself, and CDK refuses to merge a
+        # key the stack sets too (SectionAlreadyContains): an included template that
+        # names its environment would fail the synth. The manifest's stack tag tells
+        # the checker instead (and it wins over the template's Metadata).
+        stack.tags.set_tag(ENVIRONMENT_CONTEXT_KEY, plan.environment)
+    else:
         metadata[ENVIRONMENT_CONTEXT_KEY] = plan.environment
         options.metadata = metadata
     if isinstance(stack, NestedStack) or not plan.termination_protection:
         return  # termination protection belongs to the root stack
     if stack.termination_protection:
         return
-    if ACKNOWLEDGEMENTS_METADATA_KEY in metadata and _acknowledged(metadata, "LAT2501"):
+    if stack_acknowledges(metadata, TERMINATION_PROTECTION_RULE):
         return
     stack.termination_protection = True
 
 
-def _acknowledged(metadata: Mapping[str, Any], rule_id: str) -> bool:
-    """Whether the template Metadata holds a current acknowledgement of ``rule_id``:
-    the checker's own judgement (``apply_acknowledgements``), on a one-finding
-    assembly."""
-    from .._findings import Finding, Severity
-    from ..cfn._model import Assembly
-    from ..cfn._model import Stack as TemplateStack
-    from ..checker._acks import apply_acknowledgements
+#: The child every ``CfnInclude`` keeps its template's mappings under: selecting it by id
+#: finds the includes in Node, without a proxy for every construct of the stack.
+_INCLUDE_CHILD = "$Mappings"
 
-    stack = TemplateStack("guard", "", {"Metadata": dict(metadata)}, {})
-    finding = Finding(
-        rule_id=rule_id,
-        severity=Severity.ERROR,
-        title="",
-        message="",
-        fix="",
-        stack=stack.label,
-        template_path="",
+
+def _includes_a_template(stack: Stack) -> bool:
+    """Whether ``stack`` holds a ``CfnInclude`` (directly, not in a nested stack)."""
+    from aws_cdk.cloudformation_include import CfnInclude
+
+    return any(
+        isinstance(child.node.scope, CfnInclude) and Stack.of(child) is stack
+        for child in ConstructSelector.by_id(_INCLUDE_CHILD).select(stack)
     )
-    assembly = Assembly(source="", stacks=(stack,), is_cloud_assembly=False)
-    judged = apply_acknowledgements([finding], assembly)
-    return any(f.rule_id == rule_id and f.acknowledged is not None for f in judged)
 
 
 def _stacks_under(scope: IConstruct) -> list[Stack]:

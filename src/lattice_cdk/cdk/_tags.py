@@ -82,13 +82,10 @@ def record_lattice_view(
 
 
 def protect_stack(scope: Construct, policy: StatefulnessPolicy) -> None:
-    """Turn on the stack's termination protection where the policy asks for it (prod).
-
-    Only ever turns it on: a stack that already has it is left alone, and a later
-    ``stack.termination_protection = False`` by the app still wins (the checker then
-    reports LAT2501).
-    """
+    """Turn on the stack's termination protection where the policy asks for it (prod),
+    unless the stack acknowledges LAT2501 (see
+    :func:`~lattice_cdk.cdk._guard_acks.protect_stack_unless_acknowledged`)."""
     if policy.termination_protection:
-        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
-        if not stack.termination_protection:
-            stack.termination_protection = True
+        from ._guard_acks import protect_stack_unless_acknowledged
+
+        protect_stack_unless_acknowledged(scope if isinstance(scope, Stack) else Stack.of(scope))

@@ -38,12 +38,15 @@ def load_template_file(
     *,
     name: str | None = None,
     construct_paths: Mapping[str, str] | None = None,
+    in_assembly: bool = False,
     **stack_fields: Any,
 ) -> Stack:
     """Load one template file into a :class:`Stack` (named after the file by default).
 
     ``construct_paths`` (logical id -> CDK construct path, from the assembly's metadata)
     fills in paths the template's ``aws:cdk:path`` metadata does not carry.
+    ``in_assembly``: the file is a cloud assembly's stack template, where no
+    ``Resources`` means an empty stack (see :func:`check_shape`).
     """
     data = read_bytes(path)
     return template_stack(
@@ -52,6 +55,7 @@ def load_template_file(
         loops=_FOREACH_BYTES in data,
         name=name,
         construct_paths=construct_paths,
+        in_assembly=in_assembly,
         **stack_fields,
     )
 
@@ -63,14 +67,15 @@ def template_stack(
     loops: bool,
     name: str | None = None,
     construct_paths: Mapping[str, str] | None = None,
+    in_assembly: bool = False,
     **stack_fields: Any,
 ) -> Stack:
     """The :class:`Stack` of a parsed template file (``loops``: whether its text holds
-    ``Fn::ForEach::``)."""
+    ``Fn::ForEach::``; ``in_assembly``: as for :func:`load_template_file`)."""
     location = str(path)
     template, unevaluated = _as_deployed(parsed, location=location, loops=loops)
-    by_type = check_shape(template, location=location)
-    resources = LazyResources(template["Resources"], construct_paths or {}, by_type=by_type)
+    by_type = check_shape(template, location=location, empty_stack=in_assembly)
+    resources = LazyResources(template.get("Resources", {}), construct_paths or {}, by_type=by_type)
     return Stack(
         name=name or stem(path),
         template_path=location,
@@ -133,12 +138,16 @@ def _as_deployed(data: Any, *, location: str, loops: bool) -> tuple[Any, dict[st
     return data, unevaluated
 
 
-def check_shape(data: object, *, location: str) -> dict[str, list[str]]:
+def check_shape(data: object, *, location: str, empty_stack: bool = False) -> dict[str, list[str]]:
     """Raise unless ``data`` is a template; return its logical ids by resource type.
 
     The index comes from the same pass as the check: on a big assembly a second walk
     over every resource (for nested stacks, for the checker's type dispatch) costs as
     much as the check itself.
+
+    ``empty_stack``: ``data`` is a cloud assembly's stack template, where CDK writes no
+    ``Resources`` for a stack without resources; such a template is an empty stack. A
+    loose file without ``Resources`` is not a template.
     """
     if not isinstance(data, dict):
         raise InputError(
@@ -148,6 +157,8 @@ def check_shape(data: object, *, location: str) -> dict[str, list[str]]:
             code="not-a-template",
         )
     resources = data.get("Resources")
+    if resources is None and empty_stack:
+        return {}
     if not isinstance(resources, dict):
         raise InputError(
             "is not a CloudFormation template: it has no 'Resources' mapping.",

@@ -1,6 +1,8 @@
 """The protection inventory: every stateful resource, how it is protected, a verdict.
 
-Built from a :class:`CheckResult`, so the verdict is the checker's own findings.
+Built from a :class:`CheckResult`, so the verdict is the checker's own findings: those
+on the resource and those on each backup plan that covers it (a plan without a
+cross-region copy, LAT2303, makes its resources "review", not "compliant").
 """
 
 from __future__ import annotations
@@ -155,6 +157,11 @@ def _row(
     if kind.aws_backup:
         coverage = result.backups.coverage(stack, resource, kind)
         backup = {True: "covered", False: "none", None: "unknown"}[coverage.covered]
+        # What is wrong with a plan is wrong with the backups of what it covers: a
+        # resource whose plan copies nothing to another region (LAT2303) is not compliant.
+        findings = findings + [
+            f for p in coverage.plans for f in by_place.get((p.stack.label, p.logical_id), [])
+        ]
         plans = tuple(p.name for p in coverage.plans)
         tiers = tuple(coverage.tiers)
         cross = coverage.cross_region if coverage.covered else False

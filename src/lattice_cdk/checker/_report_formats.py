@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .._text import cap_markdown, md_code, md_text, printable, render_table
 from .._version import __version__
 from ._report import VERDICTS, InventoryRow, assumed_environment_note
+from ._report_vaults import VAULT_COLUMNS, VaultRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ def render_report(
     fmt: str,
     source: str,
     stacks: Sequence[dict[str, Any]],
+    vaults: Sequence[VaultRow] = (),
 ) -> str:
-    """Render the inventory; ``stacks`` lists each stack's environment and its source."""
+    """Render the inventory; ``stacks`` lists each stack's environment and its source,
+    ``vaults`` each backup vault and its lock."""
     if fmt == "json":
         head = json.dumps(
             {
@@ -59,6 +62,7 @@ def render_report(
                 "source": source,
                 "totals": totals,
                 "stacks": list(stacks),
+                "vaults": [v.to_dict() for v in vaults],
             },
             indent=2,
         )
@@ -68,11 +72,11 @@ def render_report(
         return head[:-2] + ',\n  "resources": [\n' + body + ("\n" if body else "") + "  ]\n}"
     note = assumed_environment_note(stacks)
     if fmt == "markdown":
-        return _markdown(rows, totals, source, note)
+        return _markdown(rows, totals, source, note, _markdown_vaults(vaults))
     if fmt == "html":
-        return _html(rows, totals, source, stacks, note)
+        return _html(rows, totals, source, stacks, note, _html_vaults(vaults))
     if fmt == "text":
-        return _text(rows, totals, source, note)
+        return _text(rows, totals, source, note) + _text_vaults(vaults)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
 
 
@@ -123,6 +127,7 @@ def _markdown(
     totals: dict[str, dict[str, int]],
     source: str,
     note: str | None = None,
+    vault_lines: Sequence[str] = (),
 ) -> str:
     lines = [f"### Lattice protection report: {md_code(source)}", ""]
     lines += [f"- {md_text(line)}" for line in _totals_lines(totals)]
@@ -134,6 +139,7 @@ def _markdown(
         cells = [md_text(_cell(row, a)) for _, a in _COLUMNS]
         cells[1] = md_code(_cell(row, "construct_path"))
         lines.append("| " + " | ".join(cells) + " |")
+    lines += vault_lines
     return cap_markdown(
         "\n".join(lines) + "\n", more="Run `lattice report --format json` for every resource."
     )
@@ -222,6 +228,7 @@ def _html(
     source: str,
     stacks: Sequence[dict[str, Any]],
     note: str | None = None,
+    vault_section: str = "",
 ) -> str:
     e = _h
     cards = []
@@ -284,6 +291,57 @@ def _html(
 <tbody>
 {chr(10).join(body_rows)}
 </tbody></table>
+{vault_section}
 <script>{_JS}</script>
 </body></html>
 """
+
+
+# -- backup vaults: which are locked, and how ----------------------------------------------
+
+
+def _vault_cells(vault: VaultRow) -> list[str]:
+    values = [getattr(vault, attr) for _, attr in VAULT_COLUMNS]
+    cells = ["-" if value is None else str(value) for value in values]
+    cells[1] = vault.construct_path or vault.logical_id
+    return [printable(cell) for cell in cells]
+
+
+def _text_vaults(vaults: Sequence[VaultRow]) -> str:
+    if not vaults:
+        return ""
+    table = render_table([h for h, _ in VAULT_COLUMNS], [_vault_cells(v) for v in vaults])
+    return "\n\nBackup vaults:\n\n" + table
+
+
+def _markdown_vaults(vaults: Sequence[VaultRow]) -> list[str]:
+    if not vaults:
+        return []
+    lines = ["", "#### Backup vaults", ""]
+    lines.append("| " + " | ".join(h for h, _ in VAULT_COLUMNS) + " |")
+    lines.append("|" + "---|" * len(VAULT_COLUMNS))
+    for vault in vaults:
+        text = _vault_cells(vault)
+        cells = [md_text(cell) for cell in text]
+        cells[1] = md_code(text[1])
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _html_vaults(vaults: Sequence[VaultRow]) -> str:
+    if not vaults:
+        return ""
+    head = "".join(f"<th>{_h(h)}</th>" for h, _ in VAULT_COLUMNS)
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td class="path">{_h(c)}</td>' if i == 1 else f"<td>{_h(c)}</td>"
+            for i, c in enumerate(_vault_cells(vault))
+        )
+        + "</tr>"
+        for vault in vaults
+    )
+    return (
+        f'<h2 id="vaults">Backup vaults</h2>\n<table class="vaults"><thead><tr>{head}</tr>'
+        f"</thead>\n<tbody>\n{body}\n</tbody></table>"
+    )

@@ -21,7 +21,7 @@ The facts:
   :func:`deletion_fate`, :func:`replacement_fate`, :func:`survives` (Object Lock, a
   bucket that must be empty to be deleted, the auto-delete custom resource);
 - a backup vault keeps its recovery points: :func:`vault_denies_delete`,
-  :func:`vault_protected`;
+  :func:`vault_protected`; how it is locked: :func:`vault_lock`;
 - backup coverage: :class:`BackupIndex` (``index.coverage(stack, resource, kind)``);
 - acknowledgements: :func:`~lattice_cdk._findings.parse_acknowledgement`.
 """
@@ -29,9 +29,11 @@ The facts:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import IntEnum, StrEnum
 
 from .._findings import Acknowledgement, parse_acknowledgement
+from .._records import Record
 from ..cfn._knowledge import PropertyCheck, StatefulType
 from ..cfn._model import Resource, Stack
 from ._backup import BackupIndex, Coverage
@@ -48,6 +50,8 @@ __all__ = [
     "Coverage",
     "Fate",
     "Strength",
+    "VaultLock",
+    "VaultLockMode",
     "as_bool",
     "as_number",
     "auto_delete_resource",
@@ -61,6 +65,7 @@ __all__ = [
     "replacement_fate",
     "survives",
     "vault_denies_delete",
+    "vault_lock",
     "vault_protected",
 ]
 
@@ -300,6 +305,75 @@ def vault_denies_delete(policy: Any) -> bool | None:
 def vault_protected(resource: Resource) -> bool | None:
     """Whether a backup vault keeps its recovery points until they expire: a Vault Lock
     (``LockConfiguration``) or an access policy denying deletes."""
-    if resource.properties.get("LockConfiguration") not in (None, {}):
+    if vault_lock(resource).mode is not VaultLockMode.NONE:
         return True
     return vault_denies_delete(resource.properties.get("AccessPolicy"))
+
+
+class VaultLockMode(StrEnum):
+    """How AWS Backup Vault Lock holds a vault's recovery points."""
+
+    #: No lock: the vault's policy alone decides who may delete.
+    NONE = "none"
+    #: ``LockConfiguration`` without ``ChangeableForDays``: retention is enforced, but a
+    #: principal allowed ``backup:DeleteBackupVaultLockConfiguration`` can remove the lock.
+    GOVERNANCE = "governance"
+    #: ``ChangeableForDays`` set: after that grace time no one, AWS included, can remove
+    #: the lock or shorten retention (a logically air-gapped vault is always so).
+    COMPLIANCE = "compliance"
+    #: An intrinsic decides at deploy time.
+    UNKNOWN = "unknown"
+
+
+class VaultLock(Record):
+    """A vault's lock: its mode and the retention bounds it enforces. The day counts are
+    the template's values (``None`` when unset, :data:`UNKNOWN` for an intrinsic)."""
+
+    mode: VaultLockMode
+    min_retention_days: Any = None
+    max_retention_days: Any = None
+    changeable_for_days: Any = None
+
+
+_AIR_GAPPED = "AWS::Backup::LogicallyAirGappedBackupVault"
+
+
+def vault_lock(resource: Resource) -> VaultLock:
+    """How ``resource`` (a backup vault) is locked: governance or compliance mode and
+    its ``MinRetentionDays``/``MaxRetentionDays``/``ChangeableForDays``."""
+    props = resource.properties
+    if resource.type == _AIR_GAPPED:
+        return VaultLock(
+            VaultLockMode.COMPLIANCE,
+            _day_count(props, "MinRetentionDays"),
+            _day_count(props, "MaxRetentionDays"),
+        )
+    config = props.get("LockConfiguration")
+    if config is None or config == {}:
+        return VaultLock(VaultLockMode.NONE)
+    if not isinstance(config, dict) or is_intrinsic(config):
+        return VaultLock(VaultLockMode.UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN)
+    changeable = _day_count(config, "ChangeableForDays")
+    mode = (
+        VaultLockMode.GOVERNANCE
+        if changeable is None
+        else VaultLockMode.UNKNOWN
+        if changeable is UNKNOWN
+        else VaultLockMode.COMPLIANCE
+    )
+    return VaultLock(
+        mode,
+        _day_count(config, "MinRetentionDays"),
+        _day_count(config, "MaxRetentionDays"),
+        changeable,
+    )
+
+
+def _day_count(mapping: Mapping[str, Any], key: str) -> Any:
+    value = get_path(mapping, key)
+    if value is ABSENT:
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN
+    number = as_number(value)
+    return value if number is None else int(number)

@@ -1,8 +1,9 @@
 """An AWS Organizations backup policy equal to an environment's Lattice backup plan.
 
-:func:`plan_rules` is the plan the policy asks for (daily; weekly, monthly with cold
-storage and continuous where the policy has them; a copy of each snapshot rule to the
-disaster-recovery region), and :func:`org_backup_policy` writes it in the
+:func:`~lattice_cdk._backup_plan.plan_rules` is the plan (daily; weekly, monthly with
+cold storage and continuous where the policy has them; a copy of each snapshot rule to
+the disaster-recovery region), the one ``BackupManager`` synthesizes too, and
+:func:`org_backup_policy` writes it in the
 ``BACKUP_POLICY`` syntax: ``plans`` -> name -> ``regions``, ``rules``, ``selections``,
 every leaf an ``@@assign``. The selection is the tag ``lattice:backup=<environment>``
 that the StatefulnessGuard puts on what it enrols, so resources created outside CDK in
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._backup_plan import PlanRuleSpec, plan_rules
+from .._backup_plan import dr_vault_name as default_dr_vault_name
 from .._errors import InputError
-from .._policy import CONTINUOUS_BACKUP_MAX_DAYS, StatefulnessPolicy
-from .._records import Record
+from .._policy import StatefulnessPolicy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,47 +27,7 @@ __all__ = ["BACKUP_TAG", "PlanRuleSpec", "org_backup_policy", "plan_rules"]
 
 #: The tag key the backup selection matches; its value is the environment's name.
 BACKUP_TAG = "lattice:backup"
-#: Every rule starts at 05:00 UTC (AWS Backup keeps the longest-kept coincident one).
-DAILY = "cron(0 5 * * ? *)"
-WEEKLY = "cron(0 5 ? * SAT *)"
-MONTHLY = "cron(0 5 1 * ? *)"
 _DEFAULT_ROLE = "service-role/AWSBackupDefaultServiceRole"
-
-
-class PlanRuleSpec(Record):
-    """One rule of an environment's backup plan."""
-
-    name: str
-    schedule: str
-    delete_after_days: int
-    cold_after_days: int | None = None
-    continuous: bool = False
-    #: Copied to the disaster-recovery vault with the same lifecycle.
-    copied: bool = False
-
-
-def plan_rules(policy: StatefulnessPolicy, *, copy: bool = True) -> tuple[PlanRuleSpec, ...]:
-    """The rules of ``policy``'s backup plan (empty when it keeps no backups).
-
-    ``copy`` (default True) copies snapshot rules to the DR vault where the policy
-    asks for cross-region copies. The same plan ``BackupManager`` synthesizes.
-    """
-    if not policy.enable_backups:
-        return ()
-    copied = copy and policy.cross_region_copy
-    daily = policy.backup_retention_days
-    rules = [PlanRuleSpec("Daily", DAILY, daily, copied=copied)]
-    if policy.weekly_backups:
-        rules.append(PlanRuleSpec("Weekly", WEEKLY, policy.weekly_retention_days, copied=copied))
-    if policy.monthly_backups:
-        cold = policy.monthly_cold_storage_after_days or None
-        rules.append(
-            PlanRuleSpec("Monthly", MONTHLY, policy.monthly_retention_days, cold, copied=copied)
-        )
-    if policy.continuous_backup:
-        days = min(daily, CONTINUOUS_BACKUP_MAX_DAYS)
-        rules.append(PlanRuleSpec("Continuous", DAILY, days, continuous=True))
-    return tuple(rules)
 
 
 def org_backup_policy(
@@ -109,7 +71,7 @@ def org_backup_policy(
             fix="name the disaster-recovery region: --dr-region us-west-2.",
             code="missing-dr-region",
         )
-    dr_vault = dr_vault_name or f"lattice-dr-{env}"
+    dr_vault = dr_vault_name or default_dr_vault_name(env)
     dr_arn = f"arn:{partition}:backup:{dr_region}:$account:backup-vault:{dr_vault}"
     rules: dict[str, Any] = {}
     for rule in plan_rules(policy):

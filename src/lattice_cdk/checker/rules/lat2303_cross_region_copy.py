@@ -16,8 +16,12 @@ INFO = RuleInfo(
     rationale="Backups in the same region as the data share its fate in a regional outage "
     "or an account-wide incident. Production copies recovery points to a vault in "
     "another region.",
-    fix="Add a CopyActions entry whose DestinationBackupVaultArn is a vault in another "
-    "region (CDK: BackupPlanRule(copy_actions=[BackupPlanCopyActionProps(...)])).",
+    fix="Copy every backup to a vault in another region: with Lattice, call "
+    "BackupManager.of(stack, environment='<env>').configure(dr_region='<region>') before "
+    "the stack's first Lattice construct, and deploy a DisasterRecoveryVault in that region; "
+    "in plain CloudFormation or CDK, add a CopyActions entry whose DestinationBackupVaultArn "
+    "is a vault in another region (BackupPlanRule(copy_actions=[BackupPlanCopyActionProps("
+    "...)])).",
     source="https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html",
     severity_reason="A warning: Lattice's recommended prod plan. Backups exist in the region; the "
     "copy covers a regional or account-wide incident.",
