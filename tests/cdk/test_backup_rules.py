@@ -24,7 +24,13 @@ def _specs_of(template: Template, plan_days: str = "") -> list[PlanRuleSpec]:
     specs = []
     for rule in plan["Properties"]["BackupPlan"]["BackupPlanRule"]:
         life: dict[str, Any] = rule["Lifecycle"]
-        copies = rule.get("CopyActions", [])
+        # Copies to the disaster-recovery vault; the air-gapped vault's (a GetAtt of this
+        # stack, docs/recovery.md) are not part of the organization-wide definition.
+        copies = [
+            c
+            for c in rule.get("CopyActions", [])
+            if "Fn::GetAtt" not in c["DestinationBackupVaultArn"]
+        ]
         for copy in copies:  # a copy keeps its points as long as the rule does
             assert copy["Lifecycle"] == life
         specs.append(
