@@ -1,8 +1,10 @@
 """Environment names, their aliases, and the tier each one is protected as.
 
 Three tiers are built in (``prod``, ``staging``, ``dev``). Teams register their own
-environments (``qa``, ``uat``, ``sandbox``...) on one of those tiers, in Python with
-:func:`register_environment` or through CDK context ``lattice:environments``.
+environments (``qa``, ``uat``, ``sandbox``...) on one of those tiers: in the config file
+(``environments = { qa = "staging" }`` under ``[tool.lattice]`` in ``pyproject.toml``, or
+in ``lattice.toml``), through CDK context ``lattice:environments``, or in Python with
+:func:`register_environment`.
 """
 
 from __future__ import annotations
@@ -147,16 +149,30 @@ class EnvironmentRegistry:
             custom = self._custom.get(key)
         if custom is not None:
             return ResolvedEnvironment(key, custom)
+        guess = self.suggest(key)
         raise UnknownEnvironmentError(
-            "is not a known environment.",
+            f"is not a known environment{f'; did you mean {guess!r}?' if guess else '.'}",
             field=field,
             value=name,
             allowed=_quoted(self.names()),
             fix=(
-                f"use one of those names, or register it first: "
+                "use one of those names, or register it on a tier: "
+                f'environments = {{ {key} = "staging" }} under [tool.lattice] in '
+                "pyproject.toml (or at the top of lattice.toml), or in Python "
                 f"register_environment({key!r}, tier='staging')."
+                if _NAME.match(key)
+                else "use one of those names."
             ),
         )
+
+    def suggest(self, name: str) -> str | None:
+        """The canonical environment ``name`` was most likely meant to be (``prodd``,
+        ``prodution``: ``prod``), or None when nothing is close."""
+        from difflib import get_close_matches
+
+        for spelling in get_close_matches(name.strip().lower(), self.names(), n=1, cutoff=0.75):
+            return self.resolve(spelling).name
+        return None
 
     def names(self) -> list[str]:
         """Every accepted spelling: built-in aliases, then registered names."""
