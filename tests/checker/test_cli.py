@@ -361,3 +361,31 @@ def test_report_says_when_an_environment_was_assumed(tmp_path: Path) -> None:
     named = run_lattice("report", str(template), "-e", "prod", "-f", "json").stdout
     assert json.loads(named)["resources"][0]["environment_assumed"] is False
     assert "Environment assumed" not in run_lattice("report", str(template), "-e", "prod").stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "starts"),
+    [
+        ("check", "findings.json", "{"),
+        ("check", "findings.sarif", "{"),
+        ("check", "findings.md", "### "),
+        ("report", "report.json", "{"),
+        ("report", "report.html", "<!doctype html>"),
+        ("report", "report.md", "### "),
+    ],
+)
+def test_output_suffix_chooses_the_format(
+    tmp_path: Path, command: str, name: str, starts: str
+) -> None:
+    out = tmp_path / name
+    result = run_lattice(command, str(FAILING), "-o", str(out))
+    assert result.returncode in (0, 14), result.stderr
+    assert out.read_text().startswith(starts)
+    if name.endswith(".sarif"):
+        assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_an_explicit_format_wins_over_the_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "findings.json"
+    run_lattice("check", str(FAILING), "-o", str(out), "--format", "text")
+    assert not out.read_text().startswith("{")

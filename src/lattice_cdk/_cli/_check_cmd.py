@@ -39,7 +39,12 @@ def add_parser(subparsers: Any) -> None:
         help="environment of every stack (default: each stack's lattice:environment tags "
         "or metadata, else the config's environment)",
     )
-    parser.add_argument("--format", "-f", choices=_FORMATS, default="text")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=_FORMATS,
+        help="default: what --output's suffix names (.json, .md, ...), else text",
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.add_argument(
         "--config", type=Path, help="lattice.toml or pyproject.toml (default: nearest one)"
@@ -84,7 +89,9 @@ def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
 
 def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
+    from ._suffix import format_for
 
+    args.format = format_for(args.format, args.output, _FORMATS)
     result = run_check(args, show_progress=_interactive(args))
     rules = result.rules
     if args.lock is not None:

@@ -63,7 +63,7 @@ class Verb:
 
 def _check_options(formats: tuple[str, ...]) -> dict[str, Option]:
     environment = Option("environment")
-    fmt = Option("format", choices=formats, default="text")
+    fmt = Option("format", choices=formats)
     output = Option("output")
     return {
         "--environment": environment,
