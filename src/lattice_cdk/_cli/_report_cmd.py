@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         fmt=args.format,
         source=result.assembly.source,
         stacks=[e.to_dict() for e in result.environments.values()],
+        findings=result.findings,
     )
     write_output(text, args.output, inputs=run_inputs(args, result))
     return EXIT_OK
