@@ -72,12 +72,13 @@ th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertic
 th{background:var(--soft);position:sticky;top:0;cursor:pointer;white-space:nowrap;
 overflow:hidden;text-overflow:ellipsis}
 tr{border-left:4px solid transparent}
-col.c-verdict{width:9%}col.c-resource{width:24%}col.c-env{width:6%}col.c-keep{width:13%}
+col.c-verdict{width:10%}col.c-resource{width:24%}col.c-env{width:6%}col.c-keep{width:12%}
 col.c-backup{width:12%}col.c-recovery{width:9%}col.c-findings{width:27%}
 code,.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .path{display:block;font-weight:600}
 .meta{color:var(--muted);font-size:12px}
-.v{display:inline-block;font-weight:600;border-radius:10px;padding:1px 8px;color:#fff}
+.v{display:inline-block;font-weight:600;border-radius:10px;padding:1px 8px;color:#fff;
+white-space:nowrap}
 .bad{color:var(--bad);font-weight:600}.unsure{color:var(--warn);font-weight:600}
 .finding{margin:0 0 6px}.finding:last-child{margin:0}
 .fix{color:var(--muted)}
