@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from ._errors import UnknownEnvironmentError
+from ._errors import UnknownEnvironmentError, did_you_mean
 from ._records import Record
 
 __all__ = [
@@ -168,11 +168,9 @@ class EnvironmentRegistry:
     def suggest(self, name: str) -> str | None:
         """The canonical environment ``name`` was most likely meant to be (``prodd``,
         ``prodution``: ``prod``), or None when nothing is close."""
-        from difflib import get_close_matches
-
-        for spelling in get_close_matches(name.strip().lower(), self.names(), n=1, cutoff=0.75):
-            return self.resolve(spelling).name
-        return None
+        with self._lock:
+            custom = {name: name for name in self._custom}
+        return did_you_mean(name, {**{k: t.value for k, t in BUILTIN_ALIASES.items()}, **custom})
 
     def names(self) -> list[str]:
         """Every accepted spelling: built-in aliases, then registered names."""
