@@ -266,35 +266,6 @@ def test_report_text_formats_have_totals(fmt: str) -> None:
     assert "verdict" in result.stdout
 
 
-def test_progress_is_for_terminals_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    import argparse
-    import io
-
-    from lattice_cdk._cli import _check_cmd
-
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Tty()
-    monkeypatch.setattr("sys.stderr", terminal)
-    monkeypatch.delenv("CI", raising=False)
-    args = argparse.Namespace(format="text", output=None)
-    assert _check_cmd._interactive(args)
-    assert not _check_cmd._interactive(argparse.Namespace(format="json", output=None))
-    monkeypatch.setenv("CI", "true")
-    assert not _check_cmd._interactive(args)
-    progress = _check_cmd._Progress(40)
-    for done in range(1, 41):
-        progress(done, 40)
-    progress.clear()
-    assert "checked 40/40 stacks" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\r\033[K")
-    quiet = _check_cmd._Progress(5)
-    quiet(5, 5)  # short runs stay silent
-    assert not quiet.shown
-
-
 LEAN_PROBE = """
 import json, sys
 from lattice_cdk._cli import main

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 
 from ._common import read_paths, write_output
@@ -59,11 +57,13 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
-    """Load the input and the config, and run the checker (shared with ``report``)."""
+def run_check(args: argparse.Namespace) -> CheckResult:
+    """Load the input and the config, and run the checker (shared with ``report``);
+    progress on a long run when a person watches (:mod:`._progress`)."""
     from .._config import load_config
     from ..cfn import load
     from ..checker import check
+    from ._progress import Progress, show_progress
 
     config = load_config(path=args.config)
     assembly = load(args.path)
@@ -73,7 +73,7 @@ def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
         from ..changes import lock_check, read_lock
 
         extra_checks.append(lock_check(read_lock(lock)))
-    progress = _Progress(len(assembly.stacks)) if show_progress else None
+    progress = Progress() if show_progress() else None
     try:
         return check(
             assembly,
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from ._suffix import format_for
 
     args.format = format_for(args.format, args.output, _FORMATS)
-    result = run_check(args, show_progress=_interactive(args))
+    result = run_check(args)
     rules = result.rules
     if args.lock is not None:
         from ..changes import RULES_BY_ID
@@ -131,33 +131,3 @@ def check_extra(result: CheckResult, fmt: str) -> dict[str, Any]:
         extra["stacks"] = [e.to_dict() for e in result.environments.values()]
         extra["resources"] = result.assembly.resource_count
     return extra
-
-
-def _interactive(args: argparse.Namespace) -> bool:
-    """Progress only for people: a terminal, a human format, not in CI."""
-    return (
-        args.format in ("text", "markdown")
-        and sys.stderr.isatty()
-        and not os.environ.get("CI")
-        and (args.output is None or args.output == "-" or not sys.stdout.isatty())
-    )
-
-
-class _Progress:
-    """``checked 40/100 stacks`` on one terminal line, for long runs only."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < 20 or (done % 10 and done != total):
-            return
-        sys.stderr.write(f"\rlattice: checked {done}/{total} stacks")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()

@@ -43,11 +43,11 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..checker import build_inventory, inventory_totals
     from ..checker._report_formats import render_report
-    from ._check_cmd import _interactive, run_check, run_inputs
+    from ._check_cmd import run_check, run_inputs
     from ._suffix import format_for
 
     args.format = format_for(args.format, args.output, _FORMATS)
-    result = run_check(args, show_progress=_interactive(args))
+    result = run_check(args)
     rows = build_inventory(result)
     text = render_report(
         rows,
