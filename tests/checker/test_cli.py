@@ -360,3 +360,20 @@ def test_an_explicit_format_wins_over_the_suffix(tmp_path: Path) -> None:
     out = tmp_path / "findings.json"
     run_lattice("check", str(FAILING), "-o", str(out), "--format", "text")
     assert not out.read_text().startswith("{")
+
+
+@pytest.mark.parametrize("verb", ["check", "report"])
+def test_a_config_acknowledgement_of_no_rule_is_refused_with_a_guess(
+    tmp_path: Path, verb: str
+) -> None:
+    # GIVEN a config that acknowledges LAT1010, a typo of LAT1001
+    (tmp_path / "lattice.toml").write_text(
+        '[[acknowledgements]]\nrule_id = "LAT1010"\nreason = "rebuilt nightly from the ledger"\n'
+    )
+    # WHEN a verb reads it THEN it stops, naming the file, the entry and the guess
+    result = run_lattice(verb, str(FAILING), "--config", str(tmp_path / "lattice.toml"))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert "[unknown-rule]" in line
+    assert "lattice.toml (acknowledgement 1): no Lattice rule has the id 'LAT1010'" in line
+    assert "did you mean 'LAT1001'?" in line

@@ -63,9 +63,11 @@ def run_check(args: argparse.Namespace) -> CheckResult:
     from .._config import load_config
     from ..cfn import load
     from ..checker import check
+    from ._ack_ids import require_known_rule_ids
     from ._progress import Progress, show_progress
 
     config = load_config(path=args.config)
+    require_known_rule_ids(config)
     assembly = load(args.path)
     extra_checks = []
     lock = getattr(args, "lock", None)
