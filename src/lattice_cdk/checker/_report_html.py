@@ -106,7 +106,7 @@ _HEADERS = (
     ("verdict", "c-verdict"),
     ("resource", "c-resource"),
     ("env", "c-env"),
-    ("on delete / replace", "c-keep"),
+    ("delete / replace", "c-keep"),
     ("backup", "c-backup"),
     ("recovery", "c-recovery"),
     ("findings and fixes", "c-findings"),
