@@ -144,3 +144,14 @@ def test_config_with_a_bad_tier_is_reported(tmp_path: Path) -> None:
     result = run_lattice("policy", cwd=tmp_path)
     assert result.returncode == 1
     assert "tier='qa-tier'" in result.stderr
+
+
+def test_destroy_plan_output_suffix_chooses_the_format(tmp_path: Path) -> None:
+    template = Path(__file__).parent / "checker" / "fixtures" / "LAT1001" / "pass.json"
+    target = tmp_path / "plan.json"
+    result = run_lattice("destroy-plan", str(template), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(target.read_text())["stacks"][0]["stack"] == "pass"
+    markdown = tmp_path / "plan.md"
+    assert run_lattice("destroy-plan", str(template), "-o", str(markdown)).returncode == 0
+    assert markdown.read_text().startswith("# Destroy plan: ")
