@@ -11,7 +11,7 @@ from functools import cache
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
-from .._errors import InputError, LatticeError
+from .._errors import InputError, LatticeError, did_you_mean
 from .._findings import Finding, RuleInfo
 from .._policy import StatefulnessPolicy, create_statefulness_policy
 from .._records import Record
@@ -224,8 +224,10 @@ def _selected_rules(rules: Collection[str] | None) -> frozenset[str]:
         return frozenset(known)
     unknown = sorted(set(rules) - set(known))
     if unknown:
+        guesses = [g for g in (did_you_mean(u, list(known)) for u in unknown) if g is not None]
+        guess = f" Did you mean {', '.join(guesses)}?" if guesses else ""
         raise LatticeError(
-            f"no checker rule has the id(s) {', '.join(unknown)}.",
+            f"no checker rule has the id(s) {', '.join(unknown)}.{guess}",
             fix=f"choose among {', '.join(known)}.",
             code="unknown-rule",
         )
