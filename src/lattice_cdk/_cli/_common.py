@@ -9,8 +9,10 @@ from .._text import render_table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
+    from .._findings import Finding, RuleInfo
     from ..cfn import Assembly
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "EXIT_WARNING",
     "read_paths",
     "render_table",
+    "with_input_not_read",
     "write_output",
 ]
 
@@ -80,3 +83,15 @@ def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> l
     if assembly is not None:
         found.extend(stack.template_path for stack in assembly.stacks)
     return found
+
+
+def with_input_not_read(
+    rules: Mapping[str, RuleInfo], findings: Sequence[Finding]
+) -> Mapping[str, RuleInfo]:
+    """``rules`` and, when ``findings`` hold one, LAT2904 "input not read" (a checker rule
+    that ``diff`` and ``lock --verify`` report too), so that SARIF describes it."""
+    if all(f.rule_id != "LAT2904" for f in findings):
+        return rules
+    from ..checker.rules import INPUT_NOT_READ
+
+    return {**rules, INPUT_NOT_READ.rule_id: INPUT_NOT_READ}

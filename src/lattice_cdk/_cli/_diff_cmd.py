@@ -10,7 +10,7 @@ lattice diff --change-set NAME --stack S the change set NAME of stack S, read li
 from __future__ import annotations
 
 from .._errors import InputError
-from ._common import write_output
+from ._common import read_paths, with_input_not_read, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
     from ..cfn._loader import expect_input
-    from ..changes import RULES, diff_assemblies, match_stacks
+    from ..changes import RULES_BY_ID, diff_assemblies, match_stacks
 
     deployed = args.deployed is not None or args.deployed_all
     expected = 1 if deployed else 2
@@ -169,9 +169,18 @@ def run(args: argparse.Namespace) -> int:
         text = mapping
     else:
         text = render_findings(
-            findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
+            findings,
+            fmt=args.format,
+            rules=with_input_not_read(RULES_BY_ID, findings),
+            command="diff",
+            source=source,
+            extra=extra,
         )
-    write_output(text, args.output)
+    read = (*args.paths, args.config) if not deployed else (args.paths[0], args.config)
+    inputs = read_paths(*read, assembly=new)
+    if not deployed:
+        inputs += read_paths(assembly=old)
+    write_output(text, args.output, inputs=inputs)
     return exit_code(findings)
 
 
@@ -219,7 +228,8 @@ def _run_change_sets(args: argparse.Namespace) -> int:
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )
-    write_output(text, args.output)
+    inputs = read_paths(*args.paths, args.lock) if args.stack is None else read_paths(args.lock)
+    write_output(text, args.output, inputs=inputs)
     return exit_code(findings)
 
 
