@@ -457,3 +457,15 @@ def test_the_lock_sees_the_replacement_traps(
     old, new = _pair(case, tmp_path)
     lock = _verdicts(lock_findings(new, build_lock(old)), {"LAT1703"}, {"LAT2704"})
     assert set(lock.values()) == ({verdict} if verdict else set())
+
+
+@pytest.mark.parametrize("case", ["renamed_by_refactor", "renamed_table_and_unrelated_add"])
+def test_diff_and_the_refactor_mapping_pick_the_same_renames(case: str, tmp_path: Path) -> None:
+    from lattice_cdk.changes import diff_assemblies
+    from lattice_cdk.changes._renames import stack_renames
+
+    old, new = _pair(case, tmp_path)
+    renamed = {f.logical_id for f in diff_assemblies(old, new) if f.rule_id == "LAT1603"}
+    pairs = stack_renames(old.stacks[0], new.stacks[0])
+    assert renamed
+    assert renamed == {before.logical_id for before, _ in pairs}

@@ -23,7 +23,7 @@ from ._change_finding import change_finding as _finding
 from ._removed import removed as _removed
 from ._removed import renamed as _renamed
 from ._removed import stack_removed as _stack_removed
-from ._renames import rename_candidates
+from ._renames import rename_candidates, stack_renames
 from ._replacement import ReplacementJudgement, judge_replacement
 from ._schemas import (
     get_path,
@@ -158,13 +158,7 @@ def _diff_stacks(old: Stack, new: Stack, backups: _Backups) -> Iterator[Finding]
     if replaced:
         yield from _references_to_replaced(new, new_bodies, kept, replaced, flagged)
     if removed:
-        removed_types = {r.type for r in removed}
-        candidates = [
-            new.resources[lid]
-            for lid, body in new_bodies.items()
-            if lid not in old_bodies and body["Type"] in removed_types
-        ]
-        renames = dict(rename_candidates(removed, candidates))
+        renames = {before.logical_id: after for before, after in stack_renames(old, new)}
         for resource in removed:
             target = renames.get(resource.logical_id)
             if target is not None:
