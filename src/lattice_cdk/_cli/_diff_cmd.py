@@ -30,8 +30,9 @@ def add_parser(subparsers: Any) -> None:
         "stack name) and report every stateful resource that would be removed, renamed, "
         "replaced or have a protection weakened. With --deployed/--deployed-all the old "
         "side is what CloudFormation has deployed.",
-        epilog="Exit codes: 0 safe, 1 unusable input, 2 data lost, 4 data at risk or a "
-        "protection weakened, 8 info (added together).",
+        epilog="Exit codes: 0 safe, 1 unusable input (or a file of a folder not read, "
+        "LAT2904), 2 data lost, 4 data at risk or a protection weakened, 8 info (added "
+        "together); 70 internal error.",
     )
     parser.add_argument(
         "paths",
