@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding
+from .._records import Record, set_field
 from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import StatefulType
 from ..checker.judge import BackupIndex, policy_strength
@@ -92,22 +93,25 @@ def not_read(*assemblies: Assembly) -> list[Finding]:
     return [f for a in assemblies for f in _problem_findings(a)]
 
 
-class _Backups:
+class _Backups(Record):
     """The backup selections of the old and the new assembly, indexed once, and whether
     any old selection changed or went (then every resource's coverage can differ)."""
 
-    __slots__ = ("after", "before", "changed")
+    before: BackupIndex
+    after: BackupIndex
+    #: Computed from the two indexes (whatever is passed).
+    changed: bool = False
 
-    def __init__(self, before: BackupIndex, after: BackupIndex) -> None:
-        self.before = before
-        self.after = after
+    def __post_init__(self) -> None:
         new_bodies = {
-            (s.stack.name, s.logical_id): _body(s.stack, s.logical_id) for s in after.selections
+            (s.stack.name, s.logical_id): _body(s.stack, s.logical_id)
+            for s in self.after.selections
         }
-        self.changed = any(
+        changed = any(
             new_bodies.get((s.stack.name, s.logical_id)) != _body(s.stack, s.logical_id)
-            for s in before.selections
+            for s in self.before.selections
         )
+        set_field(self, "changed", changed)
 
 
 def _body(stack: Stack, logical_id: str) -> Any:

@@ -216,11 +216,11 @@ def read_lock(path: str | Path) -> Lock:
     return Lock(entries=entries, history=history)
 
 
-class _Reader:
+class _Reader(Record):
     """Reads the lock's fields, each of the type it must have, or says which is not."""
 
-    def __init__(self, where: str) -> None:
-        self.where = where
+    #: The lock file, for the error.
+    where: str
 
     def fail(self, field: str, problem: str) -> InputError:
         return InputError(
