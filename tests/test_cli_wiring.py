@@ -275,3 +275,24 @@ def test_stack_policy_does_not_write_through_a_link_out_of_its_folder(tmp_path: 
     result = lattice("stack-policy", app, "--output-dir", out)
     _one_line_error(result, "unsafe-path")
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+# --- AWS options are checked before any AWS call -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("verb", "option", "value"),
+    [
+        ("diff --deployed-all", "--region", "not a region"),
+        ("diff --deployed-all", "--endpoint-url", "ftp:// x"),
+        ("stack-policy --apply", "--region", "eu-west-1; rm -rf /"),
+        ("stack-policy --apply", "--endpoint-url", "localhost"),
+    ],
+)
+def test_a_bad_region_or_endpoint_is_refused_up_front(
+    tmp_path: Path, verb: str, option: str, value: str
+) -> None:
+    command, flag = verb.split()
+    app = _template(tmp_path / "app")
+    line = _one_line_error(lattice(command, flag, app, option, value), "invalid-value")
+    assert option in line

@@ -11,6 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
+    from typing import Any
 
     from .._findings import Finding, RuleInfo
     from ..cfn import Assembly
@@ -23,6 +24,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_WARNING",
+    "check_aws_options",
     "read_paths",
     "render_table",
     "with_input_not_read",
@@ -74,6 +76,17 @@ def write_output(text: str, output: str | None, *, inputs: Iterable[str | Path] 
             "has room.",
             code=ErrorCode.IO_ERROR,
         ) from None
+
+
+def check_aws_options(args: Any) -> None:
+    """Refuse a ``--region`` or ``--endpoint-url`` that cannot be one, before any AWS call
+    (``[invalid-value]``, exit 1), rather than leaving it to the SDK."""
+    from .._validate import require_region, require_url
+
+    if getattr(args, "region", None) is not None:
+        require_region(args.region, field="--region")
+    if getattr(args, "endpoint_url", None) is not None:
+        require_url(args.endpoint_url, field="--endpoint-url")
 
 
 def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> list[str | Path]:

@@ -10,7 +10,7 @@ lattice diff --change-set NAME --stack S the change set NAME of stack S, read li
 from __future__ import annotations
 
 from .._errors import InputError
-from ._common import read_paths, with_input_not_read, write_output
+from ._common import check_aws_options, read_paths, with_input_not_read, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_aws_options(args)
     if args.change_set:
         return _run_change_sets(args)
     if args.stack is not None or args.lock is not None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .._files import refuse_inputs, write_atomic
-from ._common import EXIT_OK, EXIT_USAGE, read_paths, write_output
+from ._common import EXIT_OK, EXIT_USAGE, check_aws_options, read_paths, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from ..cfn import load
     from ..changes._stack_policy import policy_file_names, stack_policies
 
+    check_aws_options(args)
     assembly = load(args.path)
     for problem in assembly.problems:  # a folder run: what was not read, the run fails
         sys.stderr.write(f"lattice: [{problem.code}] {problem.path}: {problem.reason}\n")
