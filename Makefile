@@ -35,8 +35,8 @@ demo: setup
 	$(BIN)/python examples/demo.py out/demo
 
 lint: setup
-	$(BIN)/ruff check src tests examples benchmarks
-	$(BIN)/ruff format --check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples benchmarks scripts action
+	$(BIN)/ruff format --check src tests examples benchmarks scripts action
 	$(BIN)/lint-imports
 
 typecheck: setup
