@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
         "it later), or blocked (termination protection, deletion protection, a bucket that "
         "is not empty, a backup vault with recovery points or a lock). With --deployed the "
         "stacks are read from CloudFormation by name.",
-        epilog="Exit codes: 0 plan written, 1 unusable input.",
+        epilog="Exit codes: 0 plan written, 1 unusable input, 70 internal error (a bug).",
     )
     parser.add_argument("path", metavar="PATH", help="a template, a folder or a cdk.out")
     parser.add_argument(

@@ -88,9 +88,9 @@ def not_read(*assemblies: Assembly) -> list[Finding]:
     must never pass as clean."""
     if not any(a.problems for a in assemblies):
         return []
-    from ..checker._engine import _problem_findings  # the engine only when needed
+    from ..checker._engine import problem_findings  # the engine only when needed
 
-    return [f for a in assemblies for f in _problem_findings(a)]
+    return [f for a in assemblies for f in problem_findings(a)]
 
 
 class _Backups(Record):

@@ -34,7 +34,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["CheckResult", "ExtraCheck", "check"]
+__all__ = ["CheckResult", "ExtraCheck", "check", "problem_findings"]
 
 #: A further source of findings run on the same assembly (the stateful lock, say).
 ExtraCheck = Callable[[Assembly], Iterable[Finding]]
@@ -200,7 +200,7 @@ def check(
                         findings.append(_finding(info, hit, stack, resource))
         if progress is not None:
             progress(done, total)
-    findings.extend(_problem_findings(assembly))
+    findings.extend(problem_findings(assembly))
     for extra in extra_checks:
         findings.extend(extra(assembly))
     acknowledged = apply_acknowledgements(
@@ -307,7 +307,7 @@ def _unevaluated_findings(stack: Stack) -> Iterator[Finding]:
         )
 
 
-def _problem_findings(assembly: Assembly) -> Iterator[Finding]:
+def problem_findings(assembly: Assembly) -> Iterator[Finding]:
     """LAT2904 for each file or folder of a folder run that was not read."""
     info = INPUT_NOT_READ
     for problem in assembly.problems:
