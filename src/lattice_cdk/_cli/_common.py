@@ -27,6 +27,7 @@ __all__ = [
     "check_aws_options",
     "read_paths",
     "render_table",
+    "stack_guess",
     "with_input_not_read",
     "write_output",
 ]
@@ -108,3 +109,22 @@ def with_input_not_read(
     from ..checker.rules import INPUT_NOT_READ
 
     return {**rules, INPUT_NOT_READ.rule_id: INPUT_NOT_READ}
+
+
+def stack_guess(assembly: Assembly, names: Iterable[str]) -> str:
+    """A guess for the first of ``names`` that misspells a stack of ``assembly`` (by any
+    name the verbs print: display name, stack name, artifact id, identity), as the
+    sentence `` Did you mean 'Prod/Data'?``; "" when none is close. One guess, made the
+    way every "unknown name" error makes it."""
+    from .._errors import did_you_mean
+
+    spellings: dict[str, str] = {}
+    for stack in assembly.stacks:
+        for spelling in (stack.identity, stack.name, stack.artifact_id, stack.display_name):
+            if spelling:
+                spellings[spelling] = stack.label
+    for name in names:
+        guess = did_you_mean(name, spellings)
+        if guess is not None:
+            return f" Did you mean {guess!r}?"
+    return ""

@@ -132,9 +132,12 @@ def run(args: argparse.Namespace) -> int:
             if stack is None and len(new.stacks) == 1:
                 stack = new.stacks[0]
             if stack is None:
+                from ._common import stack_guess
+
                 raise InputError(
                     f"holds no stack named {args.deployed!r} (it has "
-                    f"{', '.join(s.name for s in new.stacks)}).",
+                    f"{', '.join(s.name for s in new.stacks)})."
+                    + stack_guess(new, [args.deployed]),
                     location=new.source,
                     fix="name a stack of NEW, or use --deployed-all.",
                     code="usage",

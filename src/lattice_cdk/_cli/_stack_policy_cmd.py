@@ -129,9 +129,12 @@ def _chosen(
             unknown.append(name)
         chosen.update(found)
     if unknown:
+        from ._common import stack_guess
+
         raise InputError(
             f"holds no top-level stack named {', '.join(unknown)} (it has "
-            f"{', '.join(stack.label for stack, _ in policies.values())}).",
+            f"{', '.join(stack.label for stack, _ in policies.values())})."
+            + stack_guess(assembly, unknown),
             location=assembly.source,
             code="usage",
         )
