@@ -24,7 +24,47 @@ def test_policy_json_lists_every_environment_with_every_field() -> None:
     envs = {e["environment"]: e for e in data["environments"]}
     assert list(envs) == ["prod", "staging", "dev"]
     for name, row in envs.items():
-        assert row == create_statefulness_policy(environment=name).to_dict()
+        policy = create_statefulness_policy(environment=name)
+        assert row == {**policy.to_dict(), "inactive": list(policy.inactive_fields())}
+    assert envs["prod"]["inactive"] == []
+    assert envs["dev"]["inactive"] == [
+        "weekly_retention_days",
+        "monthly_retention_days",
+        "monthly_cold_storage_after_days",
+        "continuous_backup_retention_days",
+    ]
+
+
+def test_policy_text_shows_only_the_tiers_that_are_on() -> None:
+    # Staging and dev keep no weekly, monthly or continuous backups: their retention
+    # is not a number anyone should read.
+    cells = {r.split()[0]: r.split()[1:] for r in run_lattice("policy").stdout.splitlines()[2:]}
+    assert cells["weekly_backups"] == ["yes", "no", "no"]
+    assert cells["weekly_retention_days"] == ["365", "-", "-"]
+    assert cells["monthly_retention_days"] == ["2555", "-", "-"]
+    assert cells["continuous_backup_retention_days"] == ["30", "-", "-"]
+    dev = run_lattice("policy", "dev").stdout
+    assert "weekly_backups" in dev
+    for field in ("weekly_retention", "monthly_retention", "cold_storage", "continuous_backup_"):
+        assert field not in dev
+
+
+def test_policy_output_suffix_chooses_the_format(tmp_path: Path) -> None:
+    target = tmp_path / "policy.json"
+    assert run_lattice("policy", "-o", str(target)).returncode == 0
+    assert json.loads(target.read_text())["environments"][0]["environment"] == "prod"
+    text = tmp_path / "policy.txt"
+    assert run_lattice("policy", "-o", str(text), "--format", "text").returncode == 0
+    assert text.read_text().startswith("field ")
+
+
+def test_misspelt_environment_says_did_you_mean_and_names_the_config_file() -> None:
+    result = run_lattice("policy", "prodd")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "[unknown-environment] environment='prodd': is not a known environment; did you " in line
+    assert "did you mean 'prod'?" in line
+    assert "[tool.lattice] in pyproject.toml" in line
 
 
 def test_policy_for_one_environment_by_alias() -> None:
@@ -104,3 +144,14 @@ def test_config_with_a_bad_tier_is_reported(tmp_path: Path) -> None:
     result = run_lattice("policy", cwd=tmp_path)
     assert result.returncode == 1
     assert "tier='qa-tier'" in result.stderr
+
+
+def test_destroy_plan_output_suffix_chooses_the_format(tmp_path: Path) -> None:
+    template = Path(__file__).parent / "checker" / "fixtures" / "LAT1001" / "pass.json"
+    target = tmp_path / "plan.json"
+    result = run_lattice("destroy-plan", str(template), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(target.read_text())["stacks"][0]["stack"] == "pass"
+    markdown = tmp_path / "plan.md"
+    assert run_lattice("destroy-plan", str(template), "-o", str(markdown)).returncode == 0
+    assert markdown.read_text().startswith("# Destroy plan: ")

@@ -100,3 +100,31 @@ def test_separate_registries_do_not_share_names() -> None:
     with pytest.raises(UnknownEnvironmentError):
         create_statefulness_policy(environment="qa")
     assert [e.name for e in registry.environments()] == ["prod", "staging", "dev", "qa", "sandbox"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("prodd", "prod"), ("prodution", "prod"), ("stagin", "staging"), ("dve", "dev")],
+)
+def test_a_misspelt_environment_gets_did_you_mean(typed: str, meant: str) -> None:
+    with pytest.raises(UnknownEnvironmentError) as caught:
+        create_statefulness_policy(environment=typed)
+    assert f"did you mean {meant!r}?" in str(caught.value)
+
+
+def test_an_unlike_environment_gets_no_guess_and_the_config_file_first() -> None:
+    with pytest.raises(UnknownEnvironmentError) as caught:
+        create_statefulness_policy(environment="qa")
+    message = str(caught.value)
+    assert "did you mean" not in message
+    config = message.index('environments = { qa = "staging" } under [tool.lattice]')
+    assert "pyproject.toml" in message
+    assert "lattice.toml" in message
+    assert config < message.index("register_environment('qa'")
+
+
+def test_a_registered_environment_is_suggested_by_its_own_name() -> None:
+    registry = EnvironmentRegistry()
+    registry.register("sandbox", tier="dev")
+    assert registry.suggest("sandbx") == "sandbox"
+    assert registry.suggest("zzz") is None

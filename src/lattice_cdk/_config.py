@@ -25,6 +25,7 @@ from types import MappingProxyType
 
 from ._errors import InputError
 from ._findings import MIN_REASON_LENGTH, parse_acknowledgement
+from ._reading import read_bytes
 from ._records import Record
 
 TYPE_CHECKING = False
@@ -40,6 +41,8 @@ __all__ = [
     "load_config",
 ]
 
+#: Bytes of a configuration file (real ones are a few KB).
+MAX_CONFIG_BYTES = 1 << 20
 #: An empty mapping no one can change: the default of a record's mapping field.
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 # Every way TOML can spell the key ``tool.lattice``: a table header or dotted key
@@ -169,8 +172,8 @@ def _may_configure_lattice(pyproject: Path) -> bool:
     """Whether ``pyproject``'s text could hold ``[tool.lattice]`` (unreadable: yes, so
     that reading it reports why)."""
     try:
-        data = pyproject.read_bytes()
-    except OSError:
+        data = read_bytes(pyproject, limit=MAX_CONFIG_BYTES)
+    except InputError:
         return True
     return re.search(_TOOL_LATTICE, data) is not None
 
@@ -178,10 +181,9 @@ def _may_configure_lattice(pyproject: Path) -> bool:
 def _read(path: Path) -> Mapping[str, Any]:
     import tomllib  # only when a configuration file exists
 
+    # Bounded and never blocking: a FIFO or /dev/zero given as --config is refused.
+    data = read_bytes(path, limit=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError("no such file.", location=str(path)) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read TOML ({exc}).", location=str(path)) from None

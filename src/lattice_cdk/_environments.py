@@ -1,8 +1,10 @@
 """Environment names, their aliases, and the tier each one is protected as.
 
 Three tiers are built in (``prod``, ``staging``, ``dev``). Teams register their own
-environments (``qa``, ``uat``, ``sandbox``...) on one of those tiers, in Python with
-:func:`register_environment` or through CDK context ``lattice:environments``.
+environments (``qa``, ``uat``, ``sandbox``...) on one of those tiers: in the config file
+(``environments = { qa = "staging" }`` under ``[tool.lattice]`` in ``pyproject.toml``, or
+in ``lattice.toml``), through CDK context ``lattice:environments``, or in Python with
+:func:`register_environment`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from ._errors import UnknownEnvironmentError
+from ._errors import UnknownEnvironmentError, did_you_mean
 from ._records import Record
 
 __all__ = [
@@ -147,16 +149,28 @@ class EnvironmentRegistry:
             custom = self._custom.get(key)
         if custom is not None:
             return ResolvedEnvironment(key, custom)
+        guess = self.suggest(key)
         raise UnknownEnvironmentError(
-            "is not a known environment.",
+            f"is not a known environment{f'; did you mean {guess!r}?' if guess else '.'}",
             field=field,
             value=name,
             allowed=_quoted(self.names()),
             fix=(
-                f"use one of those names, or register it first: "
+                "use one of those names, or register it on a tier: "
+                f'environments = {{ {key} = "staging" }} under [tool.lattice] in '
+                "pyproject.toml (or at the top of lattice.toml), or in Python "
                 f"register_environment({key!r}, tier='staging')."
+                if _NAME.match(key)
+                else "use one of those names."
             ),
         )
+
+    def suggest(self, name: str) -> str | None:
+        """The canonical environment ``name`` was most likely meant to be (``prodd``,
+        ``prodution``: ``prod``), or None when nothing is close."""
+        with self._lock:
+            custom = {name: name for name in self._custom}
+        return did_you_mean(name, {**{k: t.value for k, t in BUILTIN_ALIASES.items()}, **custom})
 
     def names(self) -> list[str]:
         """Every accepted spelling: built-in aliases, then registered names."""

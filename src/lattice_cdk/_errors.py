@@ -17,6 +17,7 @@ Every ``code`` is a member of :class:`ErrorCode`, documented in ``docs/limits.md
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "LatticeError",
     "StatefulnessError",
     "UnknownEnvironmentError",
+    "did_you_mean",
 ]
 
 
@@ -159,3 +161,47 @@ class InputError(LatticeError):
     ) -> None:
         self.location = location
         super().__init__(f"{location}: {message}", code=code, fix=fix)
+
+
+def did_you_mean(word: str, choices: Iterable[str] | Mapping[str, str]) -> str | None:
+    """The one of ``choices`` that ``word`` most likely misspells (``prodd``: ``prod``,
+    ``LAT1010``: ``LAT1001``), case ignored; None when none is close, or when two are
+    equally close (a wrong guess misleads more than none). Every "not a known name"
+    error asks this, so each names its guess the same way. ``choices`` may map each
+    spelling to the name to suggest (``production``: ``prod``).
+
+    One typo (a letter added, dropped, changed, or two swapped) wins; otherwise the
+    closest by :class:`difflib.SequenceMatcher`, if at least 75% alike.
+    """
+    from difflib import SequenceMatcher
+
+    meant = choices if isinstance(choices, Mapping) else {c: c for c in choices}
+    options = {spelling.lower(): name for spelling, name in meant.items()}
+    typed = word.strip().lower()
+    if typed in options:
+        return options[typed]
+    typos = {name for key, name in options.items() if _one_typo(typed, key)}
+    if typos:
+        return typos.pop() if len(typos) == 1 else None
+    matcher = SequenceMatcher(b=typed)
+    scored: dict[float, set[str]] = {}
+    for key, name in options.items():
+        matcher.set_seq1(key)
+        if (score := matcher.ratio()) >= 0.75:
+            scored.setdefault(score, set()).add(name)
+    best = scored[max(scored)] if scored else set()
+    return best.pop() if len(best) == 1 else None
+
+
+def _one_typo(typed: str, known: str) -> bool:
+    """Whether one added, dropped, changed or swapped letter turns ``typed`` into
+    ``known`` (not when they are equal)."""
+    if typed == known or abs(len(typed) - len(known)) > 1:
+        return False
+    start = 0
+    while start < min(len(typed), len(known)) and typed[start] == known[start]:
+        start += 1
+    a, b = typed[start:], known[start:]
+    if len(a) == len(b):
+        return a[1:] == b[1:] or (len(a) > 1 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])
+    return a[1:] == b if len(a) > len(b) else a == b[1:]

@@ -9,8 +9,9 @@ Rule ids are ``LAT`` + four digits: the first is the severity (1 error, 2 warnin
     0 removal and replacement policies    5 stack-level protection
     1 deletion protection                 6 destructive changes (diff)
     2 backup coverage                     7 the stateful lock
-    3 backup plans and vaults             9 what could not be evaluated
-    4 recovery (PITR, versioning)
+    3 backup plans and vaults             8 what CloudFormation's plan does
+    4 recovery (PITR, versioning)           (change sets, LAT18xx)
+                                          9 what could not be evaluated or read
 """
 
 from __future__ import annotations

@@ -134,6 +134,16 @@ class StatefulnessPolicy(Record):
         """The ``dev`` policy (minimal protection), with optional overrides."""
         return create_statefulness_policy(environment="dev", **overrides)
 
+    def inactive_fields(self) -> tuple[str, ...]:
+        """The fields that take no effect because the switch they belong to is off
+        (``weekly_retention_days`` without ``weekly_backups``): displays leave them out."""
+        return tuple(
+            name
+            for switch, names in _SWITCHED_FIELDS.items()
+            if not getattr(self, switch)
+            for name in names
+        )
+
     # -- questions constructs ask ----------------------------------------------------
 
     def removal_for(self, *, supports_snapshot: bool) -> Removal:
@@ -151,6 +161,14 @@ class StatefulnessPolicy(Record):
             key: value.value if isinstance(value, Enum) else value
             for key, value in zip(self._fields, self._values(), strict=True)
         }
+
+
+#: The fields each backup-tier switch governs, for :meth:`StatefulnessPolicy.inactive_fields`.
+_SWITCHED_FIELDS: dict[str, tuple[str, ...]] = {
+    "weekly_backups": ("weekly_retention_days",),
+    "monthly_backups": ("monthly_retention_days", "monthly_cold_storage_after_days"),
+    "continuous_backup": ("continuous_backup_retention_days",),
+}
 
 
 class _TierDefaults(SimpleNamespace):

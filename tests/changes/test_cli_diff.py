@@ -122,3 +122,15 @@ def test_a_configured_acknowledgement_is_shown_and_does_not_fail(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["acknowledged"] == "the audit queue is drained and retired"
+
+
+def test_a_misspelt_deployed_stack_gets_a_guess_before_any_aws_call(tmp_path: Path) -> None:
+    for name in ("Data", "Api"):
+        (tmp_path / f"{name}.template.json").write_text(
+            json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}})
+        )
+    result = run_lattice("diff", "--deployed", "Dat", str(tmp_path), "--region", "us-east-1")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "holds no stack named 'Dat'" in result.stderr
+    assert "Did you mean 'Data'?" in result.stderr

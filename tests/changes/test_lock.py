@@ -389,3 +389,83 @@ def test_a_lock_keyed_by_stack_name_still_matches_and_is_rekeyed(tmp_path: Path)
     data = json.loads(lock.read_text(encoding="utf-8"))
     assert [e["stack"] for e in data["resources"]] == ["123456789012/eu-west-1/App"]
     assert data["history"][-1]["removed"] == ["123456789012/eu-west-1/App/Table"]
+
+
+# --- The lock and lattice diff judge replacement alike ------------------------------
+
+CORPUS = Path(__file__).parent / "corpus"
+#: Diff verdicts on a resource kept under its logical id, as the lock words them.
+DIFF_REPLACED = {"LAT1604", "LAT1620"}
+DIFF_MAY_REPLACE = {"LAT2605", "LAT2621"}
+#: Cases whose verdict rests on what only a diff sees (the old template's parameters,
+#: another resource replaced in the same change): the lock holds values, not templates.
+DIFF_ONLY = {"may_replace_parameter_changed", "may_replace_referenced_resource_replaced"}
+
+
+def _pair(case: str, tmp_path: Path) -> tuple[Assembly, Assembly]:
+    """The case's two templates as one stack (``App``) before and after."""
+    sides = []
+    for side in ("old", "new"):
+        folder = tmp_path / side
+        folder.mkdir()
+        text = (CORPUS / case / f"{side}.json").read_text(encoding="utf-8")
+        (folder / "App.template.json").write_text(text, encoding="utf-8")
+        sides.append(load(folder))
+    return sides[0], sides[1]
+
+
+def _verdicts(findings: Any, replaced: set[str], maybe: set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in findings:
+        if f.rule_id in replaced:
+            out[f.logical_id] = "replaced"
+        elif f.rule_id in maybe:
+            out.setdefault(f.logical_id, "may replace")
+    return out
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(
+        p.name for p in CORPUS.iterdir() if (p / "old.json").is_file() and p.name not in DIFF_ONLY
+    ),
+)
+def test_the_lock_and_diff_agree_on_replacement(case: str, tmp_path: Path) -> None:
+    from lattice_cdk.changes import diff_assemblies
+
+    old, new = _pair(case, tmp_path)
+    diff = _verdicts(diff_assemblies(old, new), DIFF_REPLACED, DIFF_MAY_REPLACE)
+    lock = _verdicts(lock_findings(new, build_lock(old)), {"LAT1703"}, {"LAT2704"})
+    kept = {e.logical_id for e in build_lock(old).entries} & set(new.stacks[0].resources)
+    assert {k: v for k, v in lock.items() if k in kept} == {
+        k: v for k, v in diff.items() if k in kept
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict"),
+    [
+        ("trap_snapshot_identifier_removed", "replaced"),
+        ("may_replace_literal_to_parameter", "may replace"),
+        ("may_replace_key_schema", "replaced"),
+        ("safe_rds_routine_changes", None),
+    ],
+)
+def test_the_lock_sees_the_replacement_traps(
+    case: str, verdict: str | None, tmp_path: Path
+) -> None:
+    old, new = _pair(case, tmp_path)
+    lock = _verdicts(lock_findings(new, build_lock(old)), {"LAT1703"}, {"LAT2704"})
+    assert set(lock.values()) == ({verdict} if verdict else set())
+
+
+@pytest.mark.parametrize("case", ["renamed_by_refactor", "renamed_table_and_unrelated_add"])
+def test_diff_and_the_refactor_mapping_pick_the_same_renames(case: str, tmp_path: Path) -> None:
+    from lattice_cdk.changes import diff_assemblies
+    from lattice_cdk.changes._renames import stack_renames
+
+    old, new = _pair(case, tmp_path)
+    renamed = {f.logical_id for f in diff_assemblies(old, new) if f.rule_id == "LAT1603"}
+    pairs = stack_renames(old.stacks[0], new.stacks[0])
+    assert renamed
+    assert renamed == {before.logical_id for before, _ in pairs}

@@ -86,3 +86,7 @@ def test_command_writes_one_file_per_stack_with_the_apply_command(tmp_path: Path
     unknown = run_lattice("stack-policy", str(tmp_path), "--stack", "Nope")
     assert unknown.returncode == 1
     assert "no top-level stack named Nope" in unknown.stderr
+    assert "Did you mean" not in unknown.stderr
+    misspelt = run_lattice("stack-policy", str(tmp_path), "--stack", "Dta")
+    assert misspelt.returncode == 1
+    assert "Did you mean 'Data'?" in misspelt.stderr

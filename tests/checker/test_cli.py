@@ -273,35 +273,6 @@ def test_report_text_formats_have_totals(fmt: str) -> None:
     assert "verdict" in result.stdout
 
 
-def test_progress_is_for_terminals_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    import argparse
-    import io
-
-    from lattice_cdk._cli import _check_cmd
-
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Tty()
-    monkeypatch.setattr("sys.stderr", terminal)
-    monkeypatch.delenv("CI", raising=False)
-    args = argparse.Namespace(format="text", output=None)
-    assert _check_cmd._interactive(args)
-    assert not _check_cmd._interactive(argparse.Namespace(format="json", output=None))
-    monkeypatch.setenv("CI", "true")
-    assert not _check_cmd._interactive(args)
-    progress = _check_cmd._Progress(40)
-    for done in range(1, 41):
-        progress(done, 40)
-    progress.clear()
-    assert "checked 40/40 stacks" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\r\033[K")
-    quiet = _check_cmd._Progress(5)
-    quiet(5, 5)  # short runs stay silent
-    assert not quiet.shown
-
-
 LEAN_PROBE = """
 import json, sys
 from lattice_cdk._cli import main
@@ -368,3 +339,48 @@ def test_report_says_when_an_environment_was_assumed(tmp_path: Path) -> None:
     named = run_lattice("report", str(template), "-e", "prod", "-f", "json").stdout
     assert json.loads(named)["resources"][0]["environment_assumed"] is False
     assert "Environment assumed" not in run_lattice("report", str(template), "-e", "prod").stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "starts"),
+    [
+        ("check", "findings.json", "{"),
+        ("check", "findings.sarif", "{"),
+        ("check", "findings.md", "### "),
+        ("report", "report.json", "{"),
+        ("report", "report.html", "<!doctype html>"),
+        ("report", "report.md", "### "),
+    ],
+)
+def test_output_suffix_chooses_the_format(
+    tmp_path: Path, command: str, name: str, starts: str
+) -> None:
+    out = tmp_path / name
+    result = run_lattice(command, str(FAILING), "-o", str(out))
+    assert result.returncode in (0, 14), result.stderr
+    assert out.read_text().startswith(starts)
+    if name.endswith(".sarif"):
+        assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_an_explicit_format_wins_over_the_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "findings.json"
+    run_lattice("check", str(FAILING), "-o", str(out), "--format", "text")
+    assert not out.read_text().startswith("{")
+
+
+@pytest.mark.parametrize("verb", ["check", "report"])
+def test_a_config_acknowledgement_of_no_rule_is_refused_with_a_guess(
+    tmp_path: Path, verb: str
+) -> None:
+    # GIVEN a config that acknowledges LAT1010, a typo of LAT1001
+    (tmp_path / "lattice.toml").write_text(
+        '[[acknowledgements]]\nrule_id = "LAT1010"\nreason = "rebuilt nightly from the ledger"\n'
+    )
+    # WHEN a verb reads it THEN it stops, naming the file, the entry and the guess
+    result = run_lattice(verb, str(FAILING), "--config", str(tmp_path / "lattice.toml"))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert "[unknown-rule]" in line
+    assert "lattice.toml (acknowledgement 1): no Lattice rule has the id 'LAT1010'" in line
+    assert "did you mean 'LAT1001'?" in line

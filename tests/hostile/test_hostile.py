@@ -69,6 +69,8 @@ BAD_FILES = [
     ("int_ids.yaml", "malformed-template", "reads as an integer"),
     ("null_ids.yaml", "malformed-template", "reads as null"),
     ("date_ids.yaml", "malformed-template", "reads as a date"),
+    ("date_keys_nested.yaml", "malformed-template", "reads as a date"),
+    ("bool_keys.yaml", "malformed-template", "reads as a boolean"),
     ("non_utf8.json", "malformed-template", "not UTF-8"),
     ("rain_module.yaml", "malformed-template", "'Bucket' has no 'Type' string"),
 ]
@@ -77,6 +79,25 @@ BAD_FILES = [
 @pytest.mark.parametrize(("name", "code", "says"), BAD_FILES)
 def test_a_hostile_file_is_one_clear_error(name: str, code: str, says: str) -> None:
     _one_line_error(lattice("check", FILES / name), code, says)
+
+
+KEY_FILES = ["int_ids.yaml", "null_ids.yaml", "date_ids.yaml", "date_keys_nested.yaml"]
+
+
+@pytest.mark.parametrize("name", KEY_FILES)
+@pytest.mark.parametrize("verb", ["diff", "lock", "lock --verify", "report", "stack-policy"])
+def test_a_key_yaml_reads_as_no_string_is_one_line_for_every_verb(
+    name: str, verb: str, tmp_path: Path
+) -> None:
+    path = FILES / name
+    lock = ("--lock-file", tmp_path / "l.json")
+    args = {
+        "diff": ("diff", path, path),
+        "lock": ("lock", path, *lock),
+        "lock --verify": ("lock", path, "--verify", *lock),
+    }.get(verb, (verb, path))
+    says = {n: s for n, _, s in BAD_FILES}[name]
+    _one_line_error(lattice(*args), "malformed-template", says)
 
 
 @pytest.mark.parametrize("verb", ["diff", "lock"])

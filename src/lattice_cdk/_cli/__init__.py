@@ -69,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="lattice",
         description="Keep stateful AWS infrastructure from losing data.",
-        epilog="Exit codes: 0 clean, 1 unusable input, 2 errors, 4 warnings, 8 info "
-        "(added together); 70 internal error (a bug: please report it).",
+        epilog="Exit codes: 0 clean, 1 unusable input (in a folder run also beside findings: "
+        "LAT2904, a file not read), 2 errors, 4 warnings, 8 info (added together); 70 "
+        "internal error (a bug: please report it).",
     )
     parser.add_argument("--version", action="version", version=f"lattice {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 
 from ._common import read_paths, write_output
@@ -39,7 +37,12 @@ def add_parser(subparsers: Any) -> None:
         help="environment of every stack (default: each stack's lattice:environment tags "
         "or metadata, else the config's environment)",
     )
-    parser.add_argument("--format", "-f", choices=_FORMATS, default="text")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=_FORMATS,
+        help="default: what --output's suffix names (.json, .md, ...), else text",
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.add_argument(
         "--config", type=Path, help="lattice.toml or pyproject.toml (default: nearest one)"
@@ -54,13 +57,17 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
-    """Load the input and the config, and run the checker (shared with ``report``)."""
+def run_check(args: argparse.Namespace) -> CheckResult:
+    """Load the input and the config, and run the checker (shared with ``report``);
+    progress on a long run when a person watches (:mod:`._progress`)."""
     from .._config import load_config
     from ..cfn import load
     from ..checker import check
+    from ._ack_ids import require_known_rule_ids
+    from ._progress import Progress, show_progress
 
     config = load_config(path=args.config)
+    require_known_rule_ids(config)
     assembly = load(args.path)
     extra_checks = []
     lock = getattr(args, "lock", None)
@@ -68,7 +75,7 @@ def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
         from ..changes import lock_check, read_lock
 
         extra_checks.append(lock_check(read_lock(lock)))
-    progress = _Progress(len(assembly.stacks)) if show_progress else None
+    progress = Progress() if show_progress() else None
     try:
         return check(
             assembly,
@@ -84,8 +91,10 @@ def run_check(args: argparse.Namespace, *, show_progress: bool) -> CheckResult:
 
 def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
+    from ._suffix import format_for
 
-    result = run_check(args, show_progress=_interactive(args))
+    args.format = format_for(args.format, args.output, _FORMATS)
+    result = run_check(args)
     rules = result.rules
     if args.lock is not None:
         from ..changes import RULES_BY_ID
@@ -124,33 +133,3 @@ def check_extra(result: CheckResult, fmt: str) -> dict[str, Any]:
         extra["stacks"] = [e.to_dict() for e in result.environments.values()]
         extra["resources"] = result.assembly.resource_count
     return extra
-
-
-def _interactive(args: argparse.Namespace) -> bool:
-    """Progress only for people: a terminal, a human format, not in CI."""
-    return (
-        args.format in ("text", "markdown")
-        and sys.stderr.isatty()
-        and not os.environ.get("CI")
-        and (args.output is None or args.output == "-" or not sys.stdout.isatty())
-    )
-
-
-class _Progress:
-    """``checked 40/100 stacks`` on one terminal line, for long runs only."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < 20 or (done % 10 and done != total):
-            return
-        sys.stderr.write(f"\rlattice: checked {done}/{total} stacks")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()

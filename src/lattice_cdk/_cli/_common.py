@@ -9,8 +9,11 @@ from .._text import render_table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
+    from typing import Any
 
+    from .._findings import Finding, RuleInfo
     from ..cfn import Assembly
 
 __all__ = [
@@ -21,8 +24,11 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_WARNING",
+    "check_aws_options",
     "read_paths",
     "render_table",
+    "stack_guess",
+    "with_input_not_read",
     "write_output",
 ]
 
@@ -73,6 +79,17 @@ def write_output(text: str, output: str | None, *, inputs: Iterable[str | Path] 
         ) from None
 
 
+def check_aws_options(args: Any) -> None:
+    """Refuse a ``--region`` or ``--endpoint-url`` that cannot be one, before any AWS call
+    (``[invalid-value]``, exit 1), rather than leaving it to the SDK."""
+    from .._validate import require_region, require_url
+
+    if getattr(args, "region", None) is not None:
+        require_region(args.region, field="--region")
+    if getattr(args, "endpoint_url", None) is not None:
+        require_url(args.endpoint_url, field="--endpoint-url")
+
+
 def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> list[str | Path]:
     """What a run read, for :func:`write_output`'s ``inputs``: the given paths (``None``
     skipped) and every template of ``assembly``."""
@@ -80,3 +97,34 @@ def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> l
     if assembly is not None:
         found.extend(stack.template_path for stack in assembly.stacks)
     return found
+
+
+def with_input_not_read(
+    rules: Mapping[str, RuleInfo], findings: Sequence[Finding]
+) -> Mapping[str, RuleInfo]:
+    """``rules`` and, when ``findings`` hold one, LAT2904 "input not read" (a checker rule
+    that ``diff`` and ``lock --verify`` report too), so that SARIF describes it."""
+    if all(f.rule_id != "LAT2904" for f in findings):
+        return rules
+    from ..checker.rules import INPUT_NOT_READ
+
+    return {**rules, INPUT_NOT_READ.rule_id: INPUT_NOT_READ}
+
+
+def stack_guess(assembly: Assembly, names: Iterable[str]) -> str:
+    """A guess for the first of ``names`` that misspells a stack of ``assembly`` (by any
+    name the verbs print: display name, stack name, artifact id, identity), as the
+    sentence `` Did you mean 'Prod/Data'?``; "" when none is close. One guess, made the
+    way every "unknown name" error makes it."""
+    from .._errors import did_you_mean
+
+    spellings: dict[str, str] = {}
+    for stack in assembly.stacks:
+        for spelling in (stack.identity, stack.name, stack.artifact_id, stack.display_name):
+            if spelling:
+                spellings[spelling] = stack.label
+    for name in names:
+        guess = did_you_mean(name, spellings)
+        if guess is not None:
+            return f" Did you mean {guess!r}?"
+    return ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from .._errors import InputError
 from ._common import write_output
 
+_FORMATS = ("text", "json", "markdown")
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
@@ -29,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
         "it later), or blocked (termination protection, deletion protection, a bucket that "
         "is not empty, a backup vault with recovery points or a lock). With --deployed the "
         "stacks are read from CloudFormation by name.",
-        epilog="Exit codes: 0 plan written, 1 unusable input.",
+        epilog="Exit codes: 0 plan written, 1 unusable input, 70 internal error (a bug).",
     )
     parser.add_argument("path", metavar="PATH", help="a template, a folder or a cdk.out")
     parser.add_argument(
@@ -40,7 +42,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--endpoint-url", help="CloudFormation endpoint (default: AWS_ENDPOINT_URL)"
     )
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=_FORMATS,
+        help="default: what --output's suffix names (.json, .md), else text",
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.set_defaults(run=run)
 
@@ -76,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
             physical[stack.name] = ids
         source = f"deployed ({', '.join(s.name for s in stacks)})"
     plans = destroy_plan(stacks, physical_ids=physical)
-    render = {"text": _text, "json": _json, "markdown": _markdown}[args.format]
+    from ._suffix import format_for
+
+    fmt = format_for(args.format, args.output, _FORMATS)
+    render = {"text": _text, "json": _json, "markdown": _markdown}[fmt]
     write_output(render(plans, source), args.output)
     return 0
 

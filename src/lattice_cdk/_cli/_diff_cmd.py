@@ -10,7 +10,7 @@ lattice diff --change-set NAME --stack S the change set NAME of stack S, read li
 from __future__ import annotations
 
 from .._errors import InputError
-from ._common import write_output
+from ._common import check_aws_options, read_paths, with_input_not_read, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,8 +30,9 @@ def add_parser(subparsers: Any) -> None:
         "stack name) and report every stateful resource that would be removed, renamed, "
         "replaced or have a protection weakened. With --deployed/--deployed-all the old "
         "side is what CloudFormation has deployed.",
-        epilog="Exit codes: 0 safe, 1 unusable input, 2 data lost, 4 data at risk or a "
-        "protection weakened, 8 info (added together).",
+        epilog="Exit codes: 0 safe, 1 unusable input (or a file of a folder not read, "
+        "LAT2904), 2 data lost, 4 data at risk or a protection weakened, 8 info (added "
+        "together); 70 internal error.",
     )
     parser.add_argument(
         "paths",
@@ -90,6 +91,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_aws_options(args)
     if args.change_set:
         return _run_change_sets(args)
     if args.stack is not None or args.lock is not None:
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from .._formats import exit_code, render_findings
     from ..cfn import Assembly, load
     from ..cfn._loader import expect_input
-    from ..changes import RULES, diff_assemblies, match_stacks
+    from ..changes import RULES_BY_ID, diff_assemblies, match_stacks
 
     deployed = args.deployed is not None or args.deployed_all
     expected = 1 if deployed else 2
@@ -130,9 +132,12 @@ def run(args: argparse.Namespace) -> int:
             if stack is None and len(new.stacks) == 1:
                 stack = new.stacks[0]
             if stack is None:
+                from ._common import stack_guess
+
                 raise InputError(
                     f"holds no stack named {args.deployed!r} (it has "
-                    f"{', '.join(s.name for s in new.stacks)}).",
+                    f"{', '.join(s.name for s in new.stacks)})."
+                    + stack_guess(new, [args.deployed]),
                     location=new.source,
                     fix="name a stack of NEW, or use --deployed-all.",
                     code="usage",
@@ -169,9 +174,18 @@ def run(args: argparse.Namespace) -> int:
         text = mapping
     else:
         text = render_findings(
-            findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
+            findings,
+            fmt=args.format,
+            rules=with_input_not_read(RULES_BY_ID, findings),
+            command="diff",
+            source=source,
+            extra=extra,
         )
-    write_output(text, args.output)
+    read = (*args.paths, args.config) if not deployed else (args.paths[0], args.config)
+    inputs = read_paths(*read, assembly=new)
+    if not deployed:
+        inputs += read_paths(assembly=old)
+    write_output(text, args.output, inputs=inputs)
     return exit_code(findings)
 
 
@@ -219,7 +233,8 @@ def _run_change_sets(args: argparse.Namespace) -> int:
     text = render_findings(
         findings, fmt=args.format, rules=RULES, command="diff", source=source, extra=extra
     )
-    write_output(text, args.output)
+    inputs = read_paths(*args.paths, args.lock) if args.stack is None else read_paths(args.lock)
+    write_output(text, args.output, inputs=inputs)
     return exit_code(findings)
 
 

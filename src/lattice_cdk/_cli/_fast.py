@@ -15,55 +15,36 @@ import importlib
 from collections.abc import Sequence
 from types import SimpleNamespace
 
+from .._records import Record
+
 __all__ = ["VERBS", "parse"]
 
 
-class Option:
-    """One option of a verb (plain classes: a NamedTuple costs a millisecond to build)."""
+class Option(Record):
+    """One option of a verb."""
 
-    __slots__ = ("choices", "default", "dest", "flag", "path")
-
-    def __init__(
-        self,
-        dest: str,
-        *,
-        choices: tuple[str, ...] | None = None,
-        default: object = None,
-        path: bool = False,
-        flag: bool = False,
-    ) -> None:
-        self.dest = dest
-        self.choices = choices
-        #: The option's ``default`` (what argparse sets when it is absent).
-        self.default = default
-        #: Whether the value becomes a ``pathlib.Path`` (``type=Path``).
-        self.path = path
-        #: ``store_true``: a flag that takes no value.
-        self.flag = flag
+    dest: str
+    choices: tuple[str, ...] | None = None
+    #: The option's ``default`` (what argparse sets when it is absent).
+    default: object = None
+    #: Whether the value becomes a ``pathlib.Path`` (``type=Path``).
+    path: bool = False
+    #: ``store_true``: a flag that takes no value.
+    flag: bool = False
 
 
-class Verb:
-    __slots__ = ("exclusive", "many", "options", "positional")
-
-    def __init__(
-        self,
-        positional: str,
-        *,
-        many: bool,
-        options: dict[str, Option],
-        exclusive: frozenset[str] = frozenset(),
-    ) -> None:
-        #: The positional's dest; ``many`` means ``nargs="+"`` (else exactly one).
-        self.positional = positional
-        self.many = many
-        self.options = options
-        #: Dests that argparse keeps mutually exclusive.
-        self.exclusive = exclusive
+class Verb(Record):
+    #: The positional's dest; ``many`` means ``nargs="+"`` (else exactly one).
+    positional: str
+    many: bool
+    options: dict[str, Option]
+    #: Dests that argparse keeps mutually exclusive.
+    exclusive: frozenset[str] = frozenset()
 
 
 def _check_options(formats: tuple[str, ...]) -> dict[str, Option]:
     environment = Option("environment")
-    fmt = Option("format", choices=formats, default="text")
+    fmt = Option("format", choices=formats)
     output = Option("output")
     return {
         "--environment": environment,

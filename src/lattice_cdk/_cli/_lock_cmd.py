@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from .._text import printable
-from ._common import EXIT_OK, read_paths, write_output
+from ._common import EXIT_OK, read_paths, with_input_not_read, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         refuse_inputs(args.output, inputs)  # before the lock is written, not after
     if args.verify:
         return _verify(args, assembly, lock_file, inputs)
+    # A lock taken from a folder with unread files would lock too little.
+    assembly.expect_complete()
     # Read, compare and write under one lock: a concurrent update waits, then sees
     # this one's result, so neither history entry is lost.
     with exclusive(lock_file):
@@ -101,7 +103,7 @@ def _verify(
 ) -> int:
     from .._config import load_config
     from .._formats import exit_code, render_findings
-    from ..changes import RULES
+    from ..changes import RULES_BY_ID
     from ..changes._lock import lock_findings, read_lock
 
     config = load_config(path=args.config)
@@ -111,7 +113,7 @@ def _verify(
     text = render_findings(
         findings,
         fmt=args.format,
-        rules=RULES,
+        rules=with_input_not_read(RULES_BY_ID, findings),
         command="lock --verify",
         source=f"{assembly.source} against {lock_file}",
     )

@@ -26,7 +26,12 @@ def add_parser(subparsers: Any) -> None:
         "registered in lattice.toml / [tool.lattice]), or of one.",
     )
     parser.add_argument("environment", nargs="?", help="one environment (any alias)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "json"),
+        help="default: json when --output ends in .json, else text",
+    )
     parser.add_argument("--config", type=Path, help="configuration file to read")
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.set_defaults(run=run)
@@ -38,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from .._config import load_config
     from .._environments import EnvironmentRegistry
     from .._policy import create_statefulness_policy
+    from ._suffix import format_for
 
     config = load_config(path=args.config)
     registry = EnvironmentRegistry()
@@ -47,11 +53,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         names = [env.name for env in registry.environments()]
     policies = [create_statefulness_policy(environment=n, registry=registry) for n in names]
-    if args.format == "json":
-        text = json.dumps(
-            {"lattice_version": __version__, "environments": [p.to_dict() for p in policies]},
-            indent=2,
-        )
+    fmt = format_for(args.format, args.output, ("text", "json"))
+    if fmt == "json":
+        # Every field stays (scripts index them); "inactive" names those that take no
+        # effect because their tier is off.
+        environments = [{**p.to_dict(), "inactive": list(p.inactive_fields())} for p in policies]
+        text = json.dumps({"lattice_version": __version__, "environments": environments}, indent=2)
     else:
         text = _text(policies)
     write_output(text, args.output, inputs=read_paths(args.config, config.path))
@@ -59,8 +66,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _text(policies: list[StatefulnessPolicy]) -> str:
-    fields = [f for f in policies[0].to_dict() if f != "environment"]
-    rows = [[f] + [_cell(p.to_dict()[f]) for p in policies] for f in fields]
+    """A field per row, an environment per column; a tier that is off shows ``-``, and
+    a row that is off everywhere is left out."""
+    values = [p.to_dict() for p in policies]
+    inactive = [set(p.inactive_fields()) for p in policies]
+    rows = [
+        [f] + [("-" if f in off else _cell(v[f])) for v, off in zip(values, inactive, strict=True)]
+        for f in values[0]
+        if f != "environment" and not all(f in off for off in inactive)
+    ]
     return render_table(["field", *(p.environment for p in policies)], rows)
 
 

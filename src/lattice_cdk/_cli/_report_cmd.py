@@ -27,7 +27,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("path", help="template file, folder, or cdk.out")
     parser.add_argument("--environment", "-e", help="environment of every stack")
-    parser.add_argument("--format", "-f", choices=_FORMATS, default="text")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=_FORMATS,
+        help="default: what --output's suffix names (.json, .md, ...), else text",
+    )
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
     parser.add_argument(
         "--config", type=Path, help="lattice.toml or pyproject.toml (default: nearest one)"
@@ -39,9 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from ..checker import build_inventory, inventory_totals
     from ..checker._report_formats import render_report
     from ..checker._report_vaults import build_vaults
-    from ._check_cmd import _interactive, run_check, run_inputs
+    from ._check_cmd import run_check, run_inputs
+    from ._suffix import format_for
 
-    result = run_check(args, show_progress=_interactive(args))
+    args.format = format_for(args.format, args.output, _FORMATS)
+    result = run_check(args)
     rows = build_inventory(result)
     text = render_report(
         rows,
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         source=result.assembly.source,
         stacks=[e.to_dict() for e in result.environments.values()],
         vaults=build_vaults(result),
+        findings=result.findings,
     )
     write_output(text, args.output, inputs=run_inputs(args, result))
     return EXIT_OK

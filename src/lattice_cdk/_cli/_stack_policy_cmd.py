@@ -8,7 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import EXIT_OK, EXIT_USAGE, write_output
+from .._files import refuse_inputs, write_atomic
+from ._common import EXIT_OK, EXIT_USAGE, check_aws_options, read_paths, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from ..cfn import load
     from ..changes._stack_policy import policy_file_names, stack_policies
 
+    check_aws_options(args)
     assembly = load(args.path)
     for problem in assembly.problems:  # a folder run: what was not read, the run fails
         sys.stderr.write(f"lattice: [{problem.code}] {problem.path}: {problem.reason}\n")
@@ -63,12 +65,20 @@ def run(args: argparse.Namespace) -> int:
         chosen = _chosen(assembly, args.stack, policies)
         policies = {k: v for k, v in policies.items() if k in chosen}
     stacks = [stack for stack, _ in policies.values()]
+    inputs = read_paths(args.path, assembly=assembly)
+    if args.output not in (None, "-"):
+        refuse_inputs(args.output, inputs)  # before any policy file is written
     files: dict[str, str] = {}
     if args.output_dir is not None:
         args.output_dir.mkdir(parents=True, exist_ok=True)
         for identity, name in policy_file_names(stacks).items():
-            path = args.output_dir / name
-            _write_atomic(path, json.dumps(policies[identity][1], indent=2) + "\n")
+            path = _inside(args.output_dir, name)
+            write_atomic(
+                path,
+                json.dumps(policies[identity][1], indent=2) + "\n",
+                inputs=inputs,
+                confine_to=args.output_dir,
+            )
             files[identity] = str(path)
     errors: dict[str, str] = {}
     applied: set[str] = set()
@@ -101,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         text = _text(policies, files=files, applied=applied, errors=errors)
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=inputs)
     return EXIT_USAGE if errors or assembly.problems else EXIT_OK
 
 
@@ -119,9 +129,12 @@ def _chosen(
             unknown.append(name)
         chosen.update(found)
     if unknown:
+        from ._common import stack_guess
+
         raise InputError(
             f"holds no top-level stack named {', '.join(unknown)} (it has "
-            f"{', '.join(stack.label for stack, _ in policies.values())}).",
+            f"{', '.join(stack.label for stack, _ in policies.values())})."
+            + stack_guess(assembly, unknown),
             location=assembly.source,
             code="usage",
         )
@@ -191,17 +204,17 @@ def _text(
     return "\n".join(lines)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``, so
-    that a policy file is never left half-written."""
-    import os
-    import tempfile
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused unless it stays in ``folder``: a file name comes from
+    a stack name, which the input chooses."""
+    from .._errors import ErrorCode, InputError
 
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    path = folder / name
+    if Path(name).name != name or not path.resolve().is_relative_to(folder.resolve()):
+        raise InputError(
+            f"the policy file name {name!r} would leave the output folder.",
+            location=str(folder),
+            fix="rename the stack so that its name is a plain file name.",
+            code=ErrorCode.UNSAFE_PATH,
+        )
+    return path

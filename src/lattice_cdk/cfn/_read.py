@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from .._errors import InputError
+from .._reading import read_bytes as _read_regular
 from ._limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_INT_DIGITS
 
 TYPE_CHECKING = False
@@ -57,74 +57,15 @@ _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _STRING = re.compile(rb'"[^"]*"')
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISDIR, "a folder"),
+_TOO_LARGE_FIX = (
+    "check that this is a CloudFormation template (CloudFormation itself takes at most 1 MB)."
 )
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``limit`` of them.
-
-    Anything else (a FIFO, socket, device, a file that grows past the limit while read)
-    raises :class:`~lattice_cdk.InputError`: reading never blocks and never runs away.
-    """
-    location = str(path)
-    try:
-        before = os.stat(path)
-        _expect_regular(before, location, limit)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise InputError("no such file.", location=location, code="missing-input") from None
-    except OSError as exc:
-        raise InputError(
-            f"cannot be read ({exc.strerror}).", location=location, code="missing-input"
-        ) from None
-    try:
-        # Checked again on what was opened: the path may have been swapped in between.
-        opened = os.fstat(fd)
-        _expect_regular(opened, location, limit)
-        # One read takes a regular file whole; the loop only runs for one that grows.
-        chunks = [os.read(fd, min(opened.st_size, limit) + 1)]
-        size = len(chunks[0])
-        while size <= limit and chunks[-1]:
-            chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
-            size += len(chunks[-1])
-    except OSError as exc:
-        raise InputError(
-            f"cannot be read ({exc.strerror}).", location=location, code="missing-input"
-        ) from None
-    finally:
-        os.close(fd)
-    if size > limit:
-        _too_big(location, limit)
-    return chunks[0] if len(chunks) == 1 or not chunks[1] else b"".join(chunks)
-
-
-def _expect_regular(info: os.stat_result, location: str, limit: int) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-        raise InputError(
-            f"is {kind}, not a file; Lattice reads regular files only.",
-            location=location,
-            fix="point at the template file itself.",
-            code="not-a-file",
-        )
-    if info.st_size > limit:
-        _too_big(location, limit)
-
-
-def _too_big(location: str, limit: int) -> NoReturn:
-    raise InputError(
-        f"is larger than {limit >> 20} MB, the most Lattice reads from one file.",
-        location=location,
-        fix="check that this is a CloudFormation template (CloudFormation itself takes "
-        "at most 1 MB).",
-        code="input-too-large",
-    )
+    """The bytes of the regular file at ``path``, at most ``limit`` of them (see
+    :func:`lattice_cdk._reading.read_bytes`): a FIFO, socket or device is refused."""
+    return _read_regular(path, limit=limit, too_large_fix=_TOO_LARGE_FIX)
 
 
 def parse(data: bytes, *, location: str) -> Any:

@@ -18,13 +18,16 @@ finding, whatever the policy keeps.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .._errors import InputError
 from .._findings import Finding, RuleInfo
+from .._reading import read_bytes
 from .._records import Record
 from ..cfn import stateful_type
+from ..cfn._limits import MAX_FILE_BYTES
 from . import _deploy_rules as D
 from . import _rules as R
 from ._schemas import show
@@ -70,16 +73,17 @@ def read_change_set(path: str | Path) -> ChangeSet:
     """A change set from the JSON that ``describe-change-set`` printed; any problem
     raises :class:`~lattice_cdk.InputError`."""
     where = str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    # Checked first for its own message; read_bytes refuses a FIFO or device.
+    if not os.path.lexists(Path(path)):
         raise InputError(
             "no such change-set file.",
             location=where,
             fix="write it with 'aws cloudformation describe-change-set --change-set-name "
             "NAME --stack-name STACK --include-property-values > FILE'.",
             code="missing-input",
-        ) from None
+        )
+    try:
+        data = json.loads(read_bytes(path, limit=MAX_FILE_BYTES).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(
             f"is not JSON ({exc}).",

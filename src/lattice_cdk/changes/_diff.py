@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from .._config import ConfigAcknowledgement
 from .._findings import Finding
+from .._records import Record, set_field
 from ..cfn import Assembly, Resource, Stack, stateful_type, stateful_types
 from ..cfn._knowledge import StatefulType
 from ..checker.judge import BackupIndex, policy_strength
@@ -23,7 +24,7 @@ from ._change_finding import change_finding as _finding
 from ._removed import removed as _removed
 from ._removed import renamed as _renamed
 from ._removed import stack_removed as _stack_removed
-from ._renames import rename_candidates
+from ._renames import rename_candidates, stack_renames
 from ._replacement import ReplacementJudgement, judge_replacement
 from ._schemas import (
     get_path,
@@ -60,7 +61,8 @@ def diff_assemblies(
     *,
     acknowledgements: Sequence[ConfigAcknowledgement] = (),
 ) -> list[Finding]:
-    """Every destructive change from ``old`` to ``new``, stack by stack.
+    """Every destructive change from ``old`` to ``new``, stack by stack, and each
+    input of either that was not read (LAT2904).
 
     Findings are acknowledged as ``lattice check`` acknowledges them: by the
     ``lattice:acknowledgements`` Metadata of the resource in ``new``, by CDK's
@@ -76,25 +78,40 @@ def diff_assemblies(
         findings.extend(_diff_stacks(pair.old, pair.new, backups))
     for stack in removed:
         findings.extend(_stack_removed(stack))
+    findings.extend(not_read(old, new))
     return apply_acknowledgements(findings, new, config=acknowledgements)
 
 
-class _Backups:
+def not_read(*assemblies: Assembly) -> list[Finding]:
+    """LAT2904 for each file or folder of ``assemblies`` a folder run could not read, as
+    ``lattice check`` reports them: a stack in such a file looks removed, and the run
+    must never pass as clean."""
+    if not any(a.problems for a in assemblies):
+        return []
+    from ..checker._engine import problem_findings  # the engine only when needed
+
+    return [f for a in assemblies for f in problem_findings(a)]
+
+
+class _Backups(Record):
     """The backup selections of the old and the new assembly, indexed once, and whether
     any old selection changed or went (then every resource's coverage can differ)."""
 
-    __slots__ = ("after", "before", "changed")
+    before: BackupIndex
+    after: BackupIndex
+    #: Computed from the two indexes (whatever is passed).
+    changed: bool = False
 
-    def __init__(self, before: BackupIndex, after: BackupIndex) -> None:
-        self.before = before
-        self.after = after
+    def __post_init__(self) -> None:
         new_bodies = {
-            (s.stack.name, s.logical_id): _body(s.stack, s.logical_id) for s in after.selections
+            (s.stack.name, s.logical_id): _body(s.stack, s.logical_id)
+            for s in self.after.selections
         }
-        self.changed = any(
+        changed = any(
             new_bodies.get((s.stack.name, s.logical_id)) != _body(s.stack, s.logical_id)
-            for s in before.selections
+            for s in self.before.selections
         )
+        set_field(self, "changed", changed)
 
 
 def _body(stack: Stack, logical_id: str) -> Any:
@@ -145,13 +162,7 @@ def _diff_stacks(old: Stack, new: Stack, backups: _Backups) -> Iterator[Finding]
     if replaced:
         yield from _references_to_replaced(new, new_bodies, kept, replaced, flagged)
     if removed:
-        removed_types = {r.type for r in removed}
-        candidates = [
-            new.resources[lid]
-            for lid, body in new_bodies.items()
-            if lid not in old_bodies and body["Type"] in removed_types
-        ]
-        renames = dict(rename_candidates(removed, candidates))
+        renames = {before.logical_id: after for before, after in stack_renames(old, new)}
         for resource in removed:
             target = renames.get(resource.logical_id)
             if target is not None:

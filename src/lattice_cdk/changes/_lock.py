@@ -15,7 +15,7 @@ matches, and is re-keyed by its next update. The file's records and format are i
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .._config import ConfigAcknowledgement
 from .._errors import ErrorCode, InputError
@@ -33,7 +33,8 @@ from ._lock_file import (
     read_lock,
     write_lock,
 )
-from ._schemas import Comparison, construct_id, get_path, replacement_info, show
+from ._replacement import SNAPSHOT_PROPERTIES, judge_replacement
+from ._schemas import Comparison, construct_id, get_path, replacement_info
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,9 +60,8 @@ _MIN_REASON = 10
 
 
 def _entry(stack: Stack, resource: Resource) -> LockEntry:
-    info = replacement_info(resource.type)
     values: dict[str, Any] = {}
-    for path in info.paths if info is not None else ():
+    for path in _lock_paths(resource.type):
         value = get_path(resource.properties, path)
         if value is not None:
             values["/".join(path)] = lock_value(value)
@@ -164,7 +164,7 @@ def lock_findings(
     """What in ``assembly`` breaks ``lock``: a locked stateful resource removed
     (LAT1701), renamed (LAT1702), replaced (LAT1703) or possibly replaced (LAT2704);
     with ``report_unlocked`` (default ``True``), stateful resources not in the lock
-    (LAT3705, info).
+    (LAT3705, info); each input of a folder run that was not read (LAT2904).
 
     A locked stack missing from ``assembly`` counts as removed: the lock fails closed.
     Findings are acknowledged as ``lattice check`` acknowledges them (resource Metadata,
@@ -172,10 +172,12 @@ def lock_findings(
     ``lattice check``, which acknowledges every finding itself, use :func:`lock_check`.
     """
     from ..checker._acks import apply_acknowledgements
+    from ._diff import not_read
 
     findings = list(
         _lock_findings(assembly, rekey_lock(lock, assembly), report_unlocked=report_unlocked)
     )
+    findings.extend(not_read(assembly))
     return apply_acknowledgements(findings, assembly, config=acknowledgements)
 
 
@@ -289,39 +291,62 @@ def _compare(entry: LockEntry, resource: Resource, stack: Stack) -> Iterator[Fin
             "CloudFormation replaces it.",
         )
         return
-    info = replacement_info(entry.type)
-    if info is None:
-        return
-    replaced: list[str] = []
-    maybe: list[str] = []
-    for path in info.paths:
-        name = "/".join(path)
-        a = entry.properties.get(name)
-        b = _locked(resource, path)
-        result = info.compare(path, a, b)
-        if result is Comparison.SAME:
-            continue
-        change = f"{name}: {show(a)} (locked) -> {show(b)}"
-        if result is Comparison.CHANGED and path in info.create_only:
-            replaced.append(change)
-        else:
-            maybe.append(change)
-    if replaced:
+    # The judgement lattice diff makes, on the locked values and the same values now.
+    before = _nested(entry.properties)
+    after = {
+        top: lock_value(resource.properties[top])
+        for top in {path[0] for path in _lock_paths(entry.type)}
+        if resource.properties.get(top) is not None
+    }
+    judged = judge_replacement(entry.type, before, after)
+    head = f"locked {entry.type} {entry.logical_id}"
+    if judged.replaces:
+        reasons = [*judged.replaced, *([judged.snapshot] if judged.snapshot else [])]
         yield _finding(
             R.LOCK_REPLACED,
             resource,
             stack.label,
             stack.template_path,
-            f"locked {entry.type} {entry.logical_id} would be replaced: {'; '.join(replaced)}.",
+            f"{head} would be replaced: {'; '.join(reasons)}.",
         )
-    elif maybe:
+    elif judged.any:
+        maybe = [*judged.parameterised, *judged.maybe]
         yield _finding(
             R.LOCK_MAY_REPLACE,
             resource,
             stack.label,
             stack.template_path,
-            f"locked {entry.type} {entry.logical_id} may be replaced: {'; '.join(maybe)}.",
+            f"{head} may be replaced: {'; '.join(maybe)}.",
         )
+
+
+def _lock_paths(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """The property paths the lock holds for a type: its replacement-forcing paths and
+    the snapshot identifier a restored database must keep."""
+    info = replacement_info(resource_type)
+    if info is None:
+        return ()
+    snapshot = SNAPSHOT_PROPERTIES.get(resource_type)
+    if snapshot is None or (snapshot,) in info.paths:
+        return info.paths
+    return (*info.paths, (snapshot,))
+
+
+def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The lock's ``"A/B": value`` entries as properties (``{"A": {"B": value}}``); a
+    path inside one already held whole (``A`` and ``A/B``) adds nothing."""
+    nested: dict[str, Any] = {}
+    for name in sorted(values, key=lambda n: n.count("/")):
+        *parents, last = name.split("/")
+        node = nested
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node.setdefault(last, values[name])
+    return nested
 
 
 def _locked(resource: Resource, path: tuple[str, ...]) -> Any:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
 from .._errors import ErrorCode, InputError
+from .._reading import read_bytes
 from .._records import Record, set_field
+from ..cfn._limits import MAX_FILE_BYTES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -180,16 +183,18 @@ def write_lock(lock: Lock, path: str | Path, *, confine_to: Path | None = None) 
 def read_lock(path: str | Path) -> Lock:
     """Read a lock file; any problem raises :class:`~lattice_cdk.InputError`."""
     where = str(path)
-    try:
-        # A bare NaN or Infinity (older files) reads as its name: the canonical form.
-        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=str)
-    except FileNotFoundError:
+    # Checked first for its own message; read_bytes refuses a FIFO or device.
+    if not os.path.lexists(Path(path)):
         raise InputError(
             "no such lock file.",
             location=where,
             fix="create it with 'lattice lock PATH' (PATH: the cdk.out or template).",
             code=ErrorCode.MISSING_INPUT,
-        ) from None
+        )
+    try:
+        # A bare NaN or Infinity (older files) reads as its name: the canonical form.
+        text = read_bytes(path, limit=MAX_FILE_BYTES).decode("utf-8")
+        data = json.loads(text, parse_constant=str)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(
             f"is not a readable JSON lock file ({exc}).",
@@ -211,11 +216,11 @@ def read_lock(path: str | Path) -> Lock:
     return Lock(entries=entries, history=history)
 
 
-class _Reader:
+class _Reader(Record):
     """Reads the lock's fields, each of the type it must have, or says which is not."""
 
-    def __init__(self, where: str) -> None:
-        self.where = where
+    #: The lock file, for the error.
+    where: str
 
     def fail(self, field: str, problem: str) -> InputError:
         return InputError(

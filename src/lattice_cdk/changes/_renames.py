@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from .._records import Record
 from ..cfn import Resource, Stack, stateful_types
+from ..cfn._model import LazyResources
 from ._schemas import construct_id, contains_intrinsic
 
 TYPE_CHECKING = False
@@ -214,14 +215,31 @@ def _leaves(value: Any, prefix: str) -> Iterator[_Leaf]:
 
 def stack_renames(old: Stack, new: Stack) -> list[tuple[Resource, Resource]]:
     """The stateful resources of ``old`` whose logical id changed in ``new``: each
-    removed stateful resource paired with the added resource (same type) it became."""
+    removed stateful resource paired with the added resource (same type) it became.
+    ``lattice diff`` and ``--format refactor`` both ask this; only the resources
+    removed or added are built."""
     stateful = stateful_types()
     removed = [
-        r for lid, r in old.resources.items() if r.type in stateful and lid not in new.resources
+        old.resources[lid]
+        for lid, kind in _types(old)
+        if kind in stateful and lid not in new.resources
     ]
     if not removed:
         return []
     kinds = {r.type for r in removed}
-    added = [r for lid, r in new.resources.items() if r.type in kinds and lid not in old.resources]
+    added = [
+        new.resources[lid]
+        for lid, kind in _types(new)
+        if kind in kinds and lid not in old.resources
+    ]
     by_id = {r.logical_id: r for r in removed}
     return [(by_id[old_id], after) for old_id, after in rename_candidates(removed, added)]
+
+
+def _types(stack: Stack) -> Iterator[tuple[str, str]]:
+    """``(logical id, type)`` of each resource, building no record where the stack's
+    resources are built lazily."""
+    resources = stack.resources
+    if isinstance(resources, LazyResources):
+        return resources.types()
+    return ((lid, r.type) for lid, r in resources.items())

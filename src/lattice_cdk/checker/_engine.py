@@ -11,7 +11,7 @@ from functools import cache
 
 from .._config import LatticeConfig
 from .._environments import EnvironmentRegistry
-from .._errors import InputError, LatticeError
+from .._errors import InputError, LatticeError, did_you_mean
 from .._findings import Finding, RuleInfo
 from .._policy import StatefulnessPolicy, create_statefulness_policy
 from .._records import Record
@@ -34,7 +34,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["CheckResult", "ExtraCheck", "check"]
+__all__ = ["CheckResult", "ExtraCheck", "check", "problem_findings"]
 
 #: A further source of findings run on the same assembly (the stateful lock, say).
 ExtraCheck = Callable[[Assembly], Iterable[Finding]]
@@ -200,7 +200,7 @@ def check(
                         findings.append(_finding(info, hit, stack, resource))
         if progress is not None:
             progress(done, total)
-    findings.extend(_problem_findings(assembly))
+    findings.extend(problem_findings(assembly))
     for extra in extra_checks:
         findings.extend(extra(assembly))
     acknowledged = apply_acknowledgements(
@@ -224,8 +224,10 @@ def _selected_rules(rules: Collection[str] | None) -> frozenset[str]:
         return frozenset(known)
     unknown = sorted(set(rules) - set(known))
     if unknown:
+        guesses = [g for g in (did_you_mean(u, list(known)) for u in unknown) if g is not None]
+        guess = f" Did you mean {', '.join(guesses)}?" if guesses else ""
         raise LatticeError(
-            f"no checker rule has the id(s) {', '.join(unknown)}.",
+            f"no checker rule has the id(s) {', '.join(unknown)}.{guess}",
             fix=f"choose among {', '.join(known)}.",
             code="unknown-rule",
         )
@@ -305,7 +307,7 @@ def _unevaluated_findings(stack: Stack) -> Iterator[Finding]:
         )
 
 
-def _problem_findings(assembly: Assembly) -> Iterator[Finding]:
+def problem_findings(assembly: Assembly) -> Iterator[Finding]:
     """LAT2904 for each file or folder of a folder run that was not read."""
     info = INPUT_NOT_READ
     for problem in assembly.problems:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from .._errors import InputError
+from .._reading import read_bytes
+from ..cfn._limits import MAX_FILE_BYTES
 from ._guard_rules import StackRules
 from ._write import write_atomically
 
@@ -90,15 +93,16 @@ def read_index(rules_dir: Path) -> dict[str, Any]:
     """The index ``lattice guard-rules`` wrote in ``rules_dir``; raises
     :class:`~lattice_cdk.InputError` when it is missing or not one."""
     path = rules_dir / INDEX_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    # Checked first for its own message; read_bytes refuses a FIFO or device.
+    if not os.path.lexists(path):
         raise InputError(
             f"has no {INDEX_FILE}.",
             location=str(rules_dir),
             fix="write the rules first: lattice guard-rules cdk.out --output-dir DIR.",
             code="missing-input",
-        ) from None
+        )
+    try:
+        data = json.loads(read_bytes(path, limit=MAX_FILE_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(
             f"is not readable JSON ({exc}).", location=str(path), code="malformed-guard-index"
