@@ -41,6 +41,47 @@ def _table(path: str, *, deletion: str = "Retain", pitr: bool = True) -> dict[st
 _DR_VAULT = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr"
 
 
+def _air_gapped_copy(days: int) -> dict[str, Any]:
+    return {
+        "DestinationBackupVaultArn": {"Fn::GetAtt": ["AirGapped", "BackupVaultArn"]},
+        "Lifecycle": {"DeleteAfterDays": days},
+    }
+
+
+_PROTECTED_TYPES = {"AWS::S3::Bucket": "S3", "AWS::DynamoDB::Table": "DynamoDB"}
+
+
+def _recovery(name: str, resources: dict[str, Any]) -> dict[str, Any]:
+    """Prod's air-gapped vault, and a restore testing selection per type the stack holds."""
+    added: dict[str, Any] = {
+        "AirGapped": {
+            "Type": "AWS::Backup::LogicallyAirGappedBackupVault",
+            "Properties": {
+                "BackupVaultName": f"{name}-ag",
+                "MinRetentionDays": 35,
+                "MaxRetentionDays": 2555,
+            },
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        }
+    }
+    for kind in sorted({_PROTECTED_TYPES[r["Type"]] for r in resources.values()}):
+        added[f"RestoreTests{kind}"] = {
+            "Type": "AWS::Backup::RestoreTestingSelection",
+            "Properties": {
+                "RestoreTestingPlanName": "monthly",
+                "RestoreTestingSelectionName": kind,
+                "ProtectedResourceType": kind,
+                "IamRoleArn": "arn:aws:iam::123456789012:role/restore",
+                "ProtectedResourceArns": ["*"],
+                "ProtectedResourceConditions": {
+                    "StringEquals": [{"Key": "aws:ResourceTag/backup", "Value": name}]
+                },
+            },
+        }
+    return added
+
+
 def _stack(name: str, environment: str, resources: dict[str, Any]) -> dict[str, Any]:
     """The stack, with a daily backup plan that selects resources tagged ``backup``."""
     for resource in resources.values():
@@ -61,8 +102,10 @@ def _stack(name: str, environment: str, resources: dict[str, Any]) -> dict[str, 
     if environment == "prod":
         # Prod's plan has the long-term tiers and a cross-region copy, so its resources'
         # verdicts are their own (LAT2302/LAT2303 on the plan would make them "review").
+        # It also restore-tests its types and copies daily and monthly to an air-gapped
+        # vault (LAT1306, LAT1309 would make them "at risk").
         copy = {"DestinationBackupVaultArn": _DR_VAULT, "Lifecycle": {"DeleteAfterDays": 35}}
-        plan["BackupPlanRule"][0]["CopyActions"] = [copy]
+        plan["BackupPlanRule"][0]["CopyActions"] = [copy, _air_gapped_copy(35)]
         plan["BackupPlanRule"] += [
             {
                 "RuleName": "Weekly",
@@ -75,8 +118,10 @@ def _stack(name: str, environment: str, resources: dict[str, Any]) -> dict[str, 
                 "ScheduleExpression": "cron(0 5 1 * ? *)",
                 "TargetBackupVault": "Vault",
                 "Lifecycle": {"DeleteAfterDays": 2555, "MoveToColdStorageAfterDays": 90},
+                "CopyActions": [_air_gapped_copy(2555)],
             },
         ]
+        resources = {**resources, **_recovery(name, resources)}
     selection = {
         "IamRoleArn": "arn:aws:iam::123456789012:role/backup",
         "SelectionName": "tagged",
