@@ -21,14 +21,11 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, parser: str) -> None:
-    monkeypatch.setattr(_read, "_json_bytes", 0)
-    monkeypatch.setattr(_read, "_expected_bytes", 0)
-    monkeypatch.setattr(_read, "_fast_loads", None)
     if parser == "orjson":
         monkeypatch.setattr(_read, "ORJSON_FROM_BYTES", 0)
-        monkeypatch.setattr(_read, "_fast_missing", False)
+        monkeypatch.setattr(_read, "_orjson_loads", None)
     else:
-        monkeypatch.setattr(_read, "_fast_missing", True)
+        monkeypatch.setattr(_read, "_orjson_loads", False)  # as when it is not installed
 
 
 def _parse_with(monkeypatch: pytest.MonkeyPatch, parser: str, data: bytes) -> object:
@@ -115,17 +112,50 @@ def test_without_orjson_the_standard_library_parses(
     path = tmp_path / "t.json"
     path.write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
     assert load(path).stacks[0].resources["T"].type == "AWS::SNS::Topic"
-    assert _read._fast_loads is None
-    assert _read._fast_missing
+    assert _read._orjson_loads is False
 
 
 def test_small_inputs_do_not_import_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_read, "_json_bytes", 0)
-    monkeypatch.setattr(_read, "_expected_bytes", 0)
-    monkeypatch.setattr(_read, "_fast_loads", None)
-    monkeypatch.setattr(_read, "_fast_missing", False)
+    monkeypatch.setattr(_read, "_orjson_loads", None)
     _read.parse(b'{"Resources": {}}', location="t.json")
-    assert _read._fast_loads is None
+    assert _read._orjson_loads is None
+
+
+def test_a_load_leaves_no_parser_choice_behind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN a small threshold that a first, big load reaches
+    monkeypatch.setattr(_read, "ORJSON_FROM_BYTES", 1000)
+    monkeypatch.setattr(_read, "_orjson_loads", None)
+    big = tmp_path / "big.json"
+    topics = {f"T{i}": {"Type": "AWS::SNS::Topic"} for i in range(100)}
+    big.write_text(json.dumps({"Resources": topics}))
+    load(big)
+    assert callable(_read._orjson_loads)
+    # WHEN a second, small load runs, THEN it counts its own bytes only: stdlib again
+    calls: list[int] = []
+    monkeypatch.setattr(_read, "_orjson_loads", lambda data: calls.append(len(data)))
+    small = tmp_path / "small.json"
+    small.write_text('{"Resources": {}}')
+    load(small)
+    assert calls == []
+    assert _read._JSON_BUDGET.get() is None  # no budget is left open
+
+
+def test_load_leaves_the_garbage_collector_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A library call must not change process-wide state (the CLI pauses the GC itself).
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    path = tmp_path / "t.json"
+    path.write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    load(path)
+    check(load(path))
+    assert calls == []
 
 
 def test_a_generated_assembly_checks_the_same(
@@ -147,7 +177,7 @@ def test_a_generated_assembly_checks_the_same(
                 [f.to_dict() for f in check(assembly).findings],
             )
         )
-    assert _read._fast_loads is not None
+    assert callable(_read._orjson_loads)
     assert results[0] == results[1]
     assert results[0][1]  # the assembly has findings to compare
 
@@ -170,10 +200,7 @@ def test_a_big_assembly_uses_orjson_from_its_first_template(
         parsed.append(len(data))
         return orjson.loads(data)
 
-    monkeypatch.setattr(_read, "_json_bytes", 0)
-    monkeypatch.setattr(_read, "_expected_bytes", 0)
-    monkeypatch.setattr(_read, "_fast_missing", False)
-    monkeypatch.setattr(_read, "_fast_loads", counting)
+    monkeypatch.setattr(_read, "_orjson_loads", counting)
     # More than all templates but the last: only the manifest's sizes reach it early.
     monkeypatch.setattr(_read, "ORJSON_FROM_BYTES", sum(p.stat().st_size for p in templates))
     assert len(load(root).stacks) == len(templates)
@@ -187,11 +214,16 @@ def test_expecting_two_inputs_counts_both(monkeypatch: pytest.MonkeyPatch, tmp_p
     second.mkdir()
     (second / "t.template.json").write_text('{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
     (second / "notes.txt").write_text("not counted")
-    monkeypatch.setattr(_read, "_json_bytes", 0)
-    monkeypatch.setattr(_read, "_expected_bytes", 0)
-    _read.expect_input(first, second, tmp_path / "missing")
-    expected = first.stat().st_size + (second / "t.template.json").stat().st_size
-    assert _read._expected_bytes == expected
+    token = _read.parse_budget()
+    try:
+        _read.expect_input(first, second, tmp_path / "missing")
+        budget = _read._JSON_BUDGET.get()
+        assert budget is not None
+        expected = first.stat().st_size + (second / "t.template.json").stat().st_size
+        assert budget.expected == expected
+    finally:
+        _read.close_budget(token)
+    assert _read._JSON_BUDGET.get() is None
 
 
 def test_the_digit_run_guard_finds_every_run() -> None:

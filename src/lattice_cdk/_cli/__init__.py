@@ -97,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # templates between loading and checking). Pause it for the run.
     enabled = gc.isenabled()
     gc.disable()
+    # One JSON budget for the run: lattice diff loads two assemblies and picks its
+    # parser for both (see cfn._read.ORJSON_FROM_BYTES).
+    from ..cfn._read import close_budget, parse_budget
+
+    budget = parse_budget()
     try:
         code: int = args.run(args)
     except LatticeError as exc:
@@ -124,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     finally:
+        close_budget(budget)
         if enabled:
             gc.enable()
     return code

@@ -12,7 +12,6 @@ not inputs and are passed over; so are the folders in ``SKIPPED_FOLDERS``.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,7 +21,15 @@ from .._errors import InputError
 from .._records import replace
 from ._assembly import MANIFEST, assembly_stacks, is_assembly_manifest, load_assembly
 from ._model import Assembly, InputProblem, Stack
-from ._read import decode, expect_input, parse, read_bytes, read_json
+from ._read import (
+    close_budget,
+    decode,
+    expect_input,
+    parse,
+    parse_budget,
+    read_bytes,
+    read_json,
+)
 from ._template import TEMPLATE_SUFFIXES, load_template_file, parse_template, template_stack
 
 __all__ = [
@@ -38,16 +45,15 @@ SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".venv", "venv", ".tox", "_
 
 
 def load(path: str | Path) -> Assembly:
-    """Load every stack at ``path``: a template file, a folder, or a cloud assembly."""
-    # Parsed templates are acyclic and all stay alive: the cyclic GC would only rescan
-    # a growing heap on every allocation burst (loading got superlinear in size).
-    enabled = gc.isenabled()
-    gc.disable()
+    """Load every stack at ``path``: a template file, a folder, or a cloud assembly.
+
+    The process's garbage collector is left alone (the ``lattice`` command pauses it for
+    its own run); the JSON parser is picked for this load, or for the CLI's whole run."""
+    token = parse_budget()
     try:
         return _load(Path(path))
     finally:
-        if enabled:
-            gc.enable()
+        close_budget(token)
 
 
 def _load(root: Path) -> Assembly:

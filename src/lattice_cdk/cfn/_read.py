@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from pathlib import Path
 
 from .._errors import InputError
@@ -25,11 +26,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_PARSED",
+    "ParseBudget",
+    "close_budget",
     "decode",
     "expect_bytes",
     "expect_input",
     "fast_json",
     "parse",
+    "parse_budget",
     "parse_text",
     "read_bytes",
     "read_json",
@@ -40,11 +44,40 @@ __all__ = [
 # uuid, datetime), which pays off from about 6 MB of JSON. So a process uses it once it
 # has this many bytes to parse: what it has read, plus the templates a cloud assembly's
 # manifest lists (counted up front, so a big assembly uses it from its first template).
+# The count belongs to one run (a ``ParseBudget`` that ``load()`` or the CLI opens), not
+# to the process: a library call leaves nothing behind that changes the next one.
 ORJSON_FROM_BYTES = 8 << 20
-_json_bytes = 0
-_expected_bytes = 0
-_fast_loads: Callable[[bytes], Any] | None = None
-_fast_missing = False
+#: orjson's ``loads`` once imported, ``False`` when it is not installed (a fact of the
+#: installation, not a choice: the choice is the run's budget).
+_orjson_loads: Callable[[bytes], Any] | bool | None = None
+_JSON_BUDGET: ContextVar[ParseBudget | None] = ContextVar("lattice_json_budget", default=None)
+
+
+class ParseBudget:
+    """The JSON one run parses and expects to parse; it picks the parser (see
+    ``ORJSON_FROM_BYTES``). Open one around a run with :func:`parse_budget`."""
+
+    __slots__ = ("expected", "parsed")
+
+    def __init__(self) -> None:
+        self.parsed = 0
+        self.expected = 0
+
+
+def parse_budget() -> Token[ParseBudget | None] | None:
+    """Open a budget for this run unless one is open: returns the token to pass to
+    :func:`close_budget` (``None`` when an outer run's budget is kept)."""
+    if _JSON_BUDGET.get() is not None:
+        return None
+    return _JSON_BUDGET.set(ParseBudget())
+
+
+def close_budget(token: Token[ParseBudget | None] | None) -> None:
+    """Close the budget :func:`parse_budget` opened (nothing when it kept an outer one)."""
+    if token is not None:
+        _JSON_BUDGET.reset(token)
+
+
 _JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
 # orjson reads an integer beyond 64 bits as a float, where the standard library keeps it
 # exact; such a number has at least 19 digits. Digits are mapped to "0" so that find()
@@ -88,21 +121,27 @@ def fast_json(data: bytes) -> Any:
     invalid UTF-8, a syntax error, nesting past its limit) goes to the standard
     library, which accepts it as before or words the error as before.
     """
-    global _json_bytes, _fast_loads, _fast_missing
-    _json_bytes += len(data)
-    if _fast_loads is None:
-        if _fast_missing or max(_json_bytes, _expected_bytes) < ORJSON_FROM_BYTES:
-            return NOT_PARSED
+    global _orjson_loads
+    budget = _JSON_BUDGET.get()
+    if budget is None:
+        parsed, expected = len(data), 0
+    else:
+        budget.parsed += len(data)
+        parsed, expected = budget.parsed, budget.expected
+    if _orjson_loads is False or max(parsed, expected) < ORJSON_FROM_BYTES:
+        return NOT_PARSED
+    if _orjson_loads is None:
         try:
             import orjson
         except ImportError:
-            _fast_missing = True
+            _orjson_loads = False
             return NOT_PARSED
-        _fast_loads = orjson.loads
+        _orjson_loads = orjson.loads
+    assert callable(_orjson_loads)
     if not _JSON_START.match(data) or _has_long_digit_run(data):
         return NOT_PARSED
     try:
-        return _fast_loads(data)
+        return _orjson_loads(data)
     except ValueError:  # orjson.JSONDecodeError
         return NOT_PARSED
 
@@ -240,7 +279,7 @@ def expect_input(*paths: str | Path) -> None:
     loads two assemblies), so that it picks its JSON parser for the total (see
     ``ORJSON_FROM_BYTES``). Only speed depends on it. Counts a file's size, and the
     ``.json`` files directly in a folder."""
-    total = _json_bytes
+    total = 0
     for path in paths:
         try:
             if os.path.isdir(path):
@@ -254,11 +293,12 @@ def expect_input(*paths: str | Path) -> None:
                 total += os.stat(path).st_size
         except OSError:
             continue  # load() reports it
-    expect_bytes(total - _json_bytes)
+    expect_bytes(total)
 
 
 def expect_bytes(count: int) -> None:
-    """Count ``count`` more bytes this process is about to parse (see
-    ``ORJSON_FROM_BYTES``)."""
-    global _expected_bytes
-    _expected_bytes = max(_expected_bytes, _json_bytes + count)
+    """Count ``count`` more bytes this run is about to parse (see ``ORJSON_FROM_BYTES``);
+    nothing outside a run's budget."""
+    budget = _JSON_BUDGET.get()
+    if budget is not None:
+        budget.expected = max(budget.expected, budget.parsed + count)
