@@ -155,3 +155,27 @@ def test_destroy_plan_output_suffix_chooses_the_format(tmp_path: Path) -> None:
     markdown = tmp_path / "plan.md"
     assert run_lattice("destroy-plan", str(template), "-o", str(markdown)).returncode == 0
     assert markdown.read_text().startswith("# Destroy plan: ")
+
+
+def test_diff_and_lock_output_suffix_chooses_the_format(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "checker" / "fixtures" / "LAT1001"
+    old, new = fixtures / "pass.json", fixtures / "fail.json"
+    report = tmp_path / "diff.json"
+    result = run_lattice("diff", str(old), str(new), "-o", str(report))
+    assert result.returncode != 1, result.stderr
+    assert json.loads(report.read_text())["command"] == "diff"
+    sarif = tmp_path / "diff.sarif"
+    run_lattice("diff", str(old), str(new), "-o", str(sarif))
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    lock = tmp_path / "lattice.lock.json"
+    assert run_lattice("lock", str(old), "--lock-file", str(lock)).returncode == 0
+    verified = tmp_path / "verify.json"
+    result = run_lattice(
+        "lock", str(new), "--lock-file", str(lock), "--verify", "-o", str(verified)
+    )
+    assert result.returncode != 1, result.stderr
+    assert json.loads(verified.read_text())["command"] == "lock --verify"
+    # An explicit --format wins over the suffix.
+    text = tmp_path / "forced.json"
+    run_lattice("diff", str(old), str(new), "-o", str(text), "--format", "text")
+    assert not text.read_text().lstrip().startswith("{")

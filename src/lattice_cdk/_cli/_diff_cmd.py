@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "run"]
 
 
+_FORMATS = ("text", "json", "markdown", "sarif", "refactor")
+
+
 def add_parser(subparsers: Any) -> None:
     from pathlib import Path
 
@@ -71,9 +74,9 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "markdown", "sarif", "refactor"),
-        default="text",
-        help="refactor: the mapping file 'cdk refactor --override-file' takes, for the "
+        choices=_FORMATS,
+        help="default: what --output's suffix names (.json, .md, .sarif), else text. "
+        "refactor: the mapping file 'cdk refactor --override-file' takes, for the "
         "renamed stateful resources that are pure moves",
     )
     parser.add_argument(
@@ -91,7 +94,10 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ._suffix import format_for
+
     check_aws_options(args)
+    args.format = format_for(args.format, args.output, _FORMATS)
     if args.change_set:
         return _run_change_sets(args)
     if args.stack is not None or args.lock is not None:

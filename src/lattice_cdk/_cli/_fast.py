@@ -81,9 +81,7 @@ VERBS: dict[str, Verb] = {
             "--region": Option("region"),
             "--profile": Option("profile"),
             "--endpoint-url": Option("endpoint_url"),
-            "--format": Option(
-                "format", choices=("text", "json", "markdown", "sarif", "refactor"), default="text"
-            ),
+            "--format": Option("format", choices=("text", "json", "markdown", "sarif", "refactor")),
             "--output": _OUTPUT,
             "-o": _OUTPUT,
             "--config": Option("config", path=True),

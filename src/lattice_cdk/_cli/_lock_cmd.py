@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "run"]
 
 
+_FORMATS = ("text", "json", "markdown", "sarif")
+
+
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "lock",
@@ -46,9 +49,9 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "markdown", "sarif"),
-        default="text",
-        help="report format for --verify",
+        choices=_FORMATS,
+        help="report format for --verify; default: what --output's suffix names "
+        "(.json, .md, .sarif), else text",
     )
     parser.add_argument("--output", "-o", help="write the report to this file")
     parser.add_argument(
@@ -61,6 +64,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ._suffix import format_for
+
+    args.format = format_for(args.format, args.output, _FORMATS)
     from .._errors import ErrorCode, InputError
     from .._files import exclusive, refuse_inputs, remove_leftovers
     from ..cfn import load
