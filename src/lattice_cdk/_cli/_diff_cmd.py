@@ -161,7 +161,14 @@ def run(args: argparse.Namespace) -> int:
             # Nested stacks have generated names once deployed: their parent's
             # AWS::CloudFormation::Stack resource stands for them.
             top = tuple(s for s in new.stacks if s.parent is None)
-            old, missing = deployed_assembly(client, [s.name for s in top])
+            from ._progress import Progress, show_progress
+
+            progress = Progress("read", "deployed stacks") if show_progress() else None
+            try:
+                old, missing = deployed_assembly(client, [s.name for s in top], progress=progress)
+            finally:
+                if progress is not None:
+                    progress.clear()
             new = Assembly(source=new.source, stacks=tuple(s for s in top if s.name not in missing))
             if missing:
                 extra["not_deployed"] = ", ".join(missing)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError
@@ -111,12 +111,19 @@ def fetch_deployed(client: CloudFormationClient, stack_name: str) -> Stack | Non
 
 
 def deployed_assembly(
-    client: CloudFormationClient, stack_names: Iterable[str]
+    client: CloudFormationClient,
+    stack_names: Iterable[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Assembly, list[str]]:
-    """The deployed templates of ``stack_names``, and the names that are not deployed."""
+    """The deployed templates of ``stack_names``, and the names that are not deployed;
+    ``progress(done, total)`` is called after each stack is read."""
     stacks: list[Stack] = []
     missing: list[str] = []
-    for name in stack_names:
+    names = list(stack_names)
+    for done, name in enumerate(names, start=1):
+        if progress is not None:
+            progress(done - 1, len(names))
         stack = fetch_deployed(client, name)
         if stack is None:
             missing.append(name)
