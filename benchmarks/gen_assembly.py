@@ -226,9 +226,50 @@ def _stateful(
     return body
 
 
+def _air_gapped_copy(days: int) -> dict[str, Any]:
+    return {
+        "DestinationBackupVaultArn": {"Fn::GetAtt": ["AirGappedVault", "BackupVaultArn"]},
+        "Lifecycle": {"DeleteAfterDays": days},
+    }
+
+
+def _restore_selection(stack: str, environment: str, kind: str) -> dict[str, Any]:
+    """A restore testing selection of one protected resource type, by environment tag."""
+    return {
+        "Type": "AWS::Backup::RestoreTestingSelection",
+        "Properties": {
+            "RestoreTestingPlanName": {"Ref": "RestoreTestingPlan"},
+            "RestoreTestingSelectionName": f"{kind}Selection",
+            "ProtectedResourceType": kind,
+            "IamRoleArn": {"Fn::GetAtt": ["Role0", "Arn"]},
+            "ProtectedResourceArns": ["*"],
+            "ProtectedResourceConditions": {
+                "StringEquals": [
+                    {"Key": "aws:ResourceTag/lattice:environment", "Value": environment}
+                ]
+            },
+            "ValidationWindowHours": 1,
+        },
+        "Metadata": {"aws:cdk:path": f"{stack}/Backup/Restores/{kind}/Resource"},
+    }
+
+
+#: What a restore testing selection calls each restore-testable type the stacks hold.
+_RESTORE_TYPES = {
+    "AWS::S3::Bucket": "S3",
+    "AWS::DynamoDB::Table": "DynamoDB",
+    "AWS::RDS::DBInstance": "RDS",
+    "AWS::EFS::FileSystem": "EFS",
+}
+#: Backup resources each stack ends with, at most (vault, air-gapped vault, plan, two
+#: selections, restore testing plan and one restore selection per type).
+_BACKUP_RESOURCES = 6 + len(_RESTORE_TYPES)
+
+
 def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, Any]:
-    """A vault, a plan with daily/weekly/monthly rules and a copy, and two selections
-    (the one by ARN only when the stack has RDS instances to name)."""
+    """A vault, an air-gapped vault, a plan with daily/weekly/monthly rules and copies,
+    two selections (the one by ARN only when the stack has RDS instances to name) and a
+    restore testing plan (its selections come with the stack's types)."""
     vault_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -251,7 +292,8 @@ def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, A
                     "DestinationBackupVaultArn": "arn:aws:backup:eu-west-1:123456789012:"
                     "backup-vault:dr",
                     "Lifecycle": {"DeleteAfterDays": 35},
-                }
+                },
+                _air_gapped_copy(35),
             ],
         },
         {
@@ -265,6 +307,7 @@ def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, A
             "ScheduleExpression": "cron(0 5 1 * ? *)",
             "TargetBackupVault": {"Ref": "BackupVault"},
             "Lifecycle": {"DeleteAfterDays": 2555, "MoveToColdStorageAfterDays": 90},
+            "CopyActions": [_air_gapped_copy(2555)],
         },
     ]
     resources: dict[str, Any] = {
@@ -274,6 +317,31 @@ def _backup(stack: str, environment: str, arn_targets: list[str]) -> dict[str, A
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Metadata": {"aws:cdk:path": f"{stack}/Backup/Vault/Resource"},
+        },
+        "AirGappedVault": {
+            "Type": "AWS::Backup::LogicallyAirGappedBackupVault",
+            "Properties": {
+                "BackupVaultName": f"{stack}-air-gapped",
+                "MinRetentionDays": 30,
+                "MaxRetentionDays": 2555,
+            },
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Metadata": {"aws:cdk:path": f"{stack}/Backup/AirGapped/Resource"},
+        },
+        "RestoreTestingPlan": {
+            "Type": "AWS::Backup::RestoreTestingPlan",
+            "Properties": {
+                "RestoreTestingPlanName": f"{stack}Restores",
+                "ScheduleExpression": "cron(0 7 2 * ? *)",
+                "RecoveryPointSelection": {
+                    "Algorithm": "LATEST_WITHIN_WINDOW",
+                    "IncludeVaults": ["*"],
+                    "RecoveryPointTypes": ["SNAPSHOT"],
+                    "SelectionWindowDays": 31,
+                },
+            },
+            "Metadata": {"aws:cdk:path": f"{stack}/Backup/Restores/Resource"},
         },
         "BackupPlan": {
             "Type": "AWS::Backup::BackupPlan",
@@ -356,8 +424,9 @@ def generate_template(
     """One stack's template with exactly ``resources`` resources (at least 6)."""
     body: dict[str, dict[str, Any]] = {"Role0": _stateless(0, "Role0", stack)}
     rds: list[str] = []
-    # Up to four backup resources are added at the end; the role above is one more.
-    for i in range(1, max(resources - 4, 1)):
+    # The backup resources are added at the end, then stateless ones up to the count;
+    # the role above is one more.
+    for i in range(1, max(resources - _BACKUP_RESOURCES, 1)):
         if rng.random() < stateful_share:
             kind = rng.randrange(7)
             name = f"Data{i}"
@@ -370,6 +439,13 @@ def generate_template(
             name = f"Res{i}"
             body[name] = _stateless(rng.randrange(7), name, stack)
     body.update(_backup(stack, environment, rds))
+    kinds = sorted({_RESTORE_TYPES.get(r["Type"]) or "" for r in body.values()} - {""})
+    for kind in kinds:
+        body[f"Restore{kind}"] = _restore_selection(stack, environment, kind)
+    i = len(body)
+    while len(body) < resources:
+        body[f"Res{i}"] = _stateless(rng.randrange(7), f"Res{i}", stack)
+        i += 1
     return {
         "Description": f"{stack} (generated by benchmarks/gen_assembly.py)",
         "Metadata": {"lattice:environment": environment},

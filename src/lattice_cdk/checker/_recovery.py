@@ -16,7 +16,16 @@ from .._records import Record
 from .._recovery import RESTORE_TESTABLE
 from ..cfn._knowledge import StatefulType, stateful_type
 from ..cfn._model import Assembly, Resource, Stack
-from ._backup_match import Selection, Target, flatten, literal, resource_tags, selects, tag_key
+from ._backup_match import (
+    Selection,
+    Target,
+    flatten,
+    literal,
+    place,
+    resource_tags,
+    selects,
+    tag_key,
+)
 from ._values import ABSENT, get_path, is_intrinsic, references
 
 TYPE_CHECKING = False
@@ -72,6 +81,14 @@ class RecoveryIndex:
         self._by_name: dict[str, AirGappedVault] = {}
         self.selections: list[RestoreSelection] = []
         self._covered: dict[tuple[str, str], tuple[bool | None, tuple[RestoreSelection, ...]]] = {}
+        #: Each selection's verdict (by id: a record's equality compares its stack's
+        #: whole template), from one pass over the restore-testable resources.
+        self._matches: dict[int, bool | None] | None = None
+        #: Verdicts by (type, where, tags known, tags) when every selection picks by
+        #: tags alone (``ProtectedResourceArns: ["*"]``): resources tagged alike share one.
+        self._by_tags: dict[Any, tuple[bool | None, tuple[RestoreSelection, ...]]] = {}
+        self._by_tags_only = False
+        self._selection_at: dict[tuple[int, str], RestoreSelection] = {}
 
     def _ensure(self) -> None:
         if self._read:
@@ -94,6 +111,13 @@ class RecoveryIndex:
                     self._by_name[vault.name] = vault
             for logical_id in by_type.get(SELECTION_TYPE, ()):
                 self.selections.append(_read_selection(stack, stack.resources[logical_id]))
+        self._selection_at = {(id(s.stack), s.logical_id): s for s in self.selections}
+        self._by_tags_only = all(
+            s.selection.unreadable is None
+            and not s.selection.not_resources
+            and all(t.kind == "pattern" and t.value == "*" for t in s.selection.resources)
+            for s in self.selections
+        )
 
     # -- restore testing --------------------------------------------------------------
 
@@ -112,6 +136,16 @@ class RecoveryIndex:
         maybe: list[RestoreSelection] = []
         if testable is not None:
             tags, tags_known = resource_tags(stack, resource, knowledge)
+            shared: Any = None
+            if self._by_tags_only:
+                shared = (testable.protected_type, place(stack), tags_known, tuple(tags.items()))
+                try:
+                    cached = self._by_tags.get(shared)
+                except TypeError:  # a tag value that cannot be hashed
+                    shared = cached = None
+                if cached is not None:
+                    self._covered[key] = cached
+                    return cached
             for item in self.selections:
                 if (
                     item.protected_type is not None
@@ -125,35 +159,43 @@ class RecoveryIndex:
                     maybe.append(item)
         found = (True, tuple(picked)) if picked else (None if maybe else False, tuple(maybe))
         self._covered[key] = found
+        if testable is not None and shared is not None:
+            self._by_tags[shared] = found
         return found
 
     def selection_matches(self, stack: Stack, logical_id: str) -> bool | None:
         """Whether the restore testing selection ``logical_id`` picks any stateful
         resource of the assembly (None: only resources it may pick)."""
         self._ensure()
-        item = next(
-            (s for s in self.selections if s.stack is stack and s.logical_id == logical_id), None
-        )
+        item = self._selection_at.get((id(stack), logical_id))
         if item is None:
             return None
-        verdict: bool | None = False
-        for other in self._assembly.stacks if self._assembly else ():
-            for resource in other.resources.values():
-                knowledge = stateful_type(resource.type)
-                if knowledge is None or resource.type not in RESTORE_TESTABLE:
-                    continue
-                covered, selections = self.restore_coverage(other, resource, knowledge)
-                if item in selections:
-                    if covered is True:
-                        return True
-                    verdict = None
-        return verdict
+        return self._selection_verdicts().get(id(item), False)
+
+    def _selection_verdicts(self) -> dict[int, bool | None]:
+        """True for a selection that picks some resource, None for one that may only."""
+        if self._matches is None:
+            matches: dict[int, bool | None] = {}
+            for other in self._assembly.stacks if self._assembly else ():
+                by_type = other.resources_by_type()  # no records for other types
+                for kind in RESTORE_TESTABLE.keys() & by_type.keys():
+                    knowledge = stateful_type(kind)
+                    if knowledge is None:
+                        continue
+                    for logical_id in by_type[kind]:
+                        resource = other.resources[logical_id]
+                        covered, selections = self.restore_coverage(other, resource, knowledge)
+                        for item in selections:
+                            if covered is True:
+                                matches[id(item)] = True
+                            elif matches.get(id(item)) is not True:
+                                matches[id(item)] = None
+            self._matches = matches
+        return self._matches
 
     def selection(self, stack: Stack, logical_id: str) -> RestoreSelection | None:
         self._ensure()
-        return next(
-            (s for s in self.selections if s.stack is stack and s.logical_id == logical_id), None
-        )
+        return self._selection_at.get((id(stack), logical_id))
 
     # -- copies -----------------------------------------------------------------------
 
