@@ -19,7 +19,7 @@ from ..cfn._knowledge import StatefulType, is_known_resource_type, stateful_type
 from ..cfn._model import Assembly, Resource, Stack
 from ._acks import apply_acknowledgements
 from ._backup import BackupIndex
-from ._environment import StackEnvironment, resolve_environments
+from ._environment import StackEnvironment, environments_of
 from ._rule import Hit, ResourceCheck, ResourceRule, StackContext, StackRule, applies_to
 from .rules import (
     CANNOT_EVALUATE,
@@ -133,17 +133,9 @@ def check(
     have, and :class:`~lattice_cdk.LatticeError` (``unknown-rule``) for a rule id in
     ``rules`` that no rule has.
     """
-    config = config or LatticeConfig()
     selected = _selected_rules(rules)
-    if registry is None:
-        registry = EnvironmentRegistry()
-        registry.register_all(config.environments)
-    environments = resolve_environments(
-        assembly,
-        flag=environment,
-        config_environment=config.environment,
-        config_path=str(config.path) if config.path else None,
-        registry=registry,
+    config, registry, environments = environments_of(
+        assembly, environment=environment, config=config, registry=registry
     )
     backups = BackupIndex.build(assembly)
     stack_rules = [r for r in RULES if isinstance(r, StackRule) and r.info.rule_id in selected]

@@ -17,7 +17,11 @@ from .._errors import UnknownEnvironmentError
 from .._records import Record, replace
 from ..cfn._model import Assembly, Stack
 
-__all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "resolve_environments"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .._config import LatticeConfig
+
+__all__ = ["ENVIRONMENT_KEY", "StackEnvironment", "environments_of", "resolve_environments"]
 
 ENVIRONMENT_KEY = "lattice:environment"
 #: Resource Metadata key where Lattice constructs record their view of a resource.
@@ -167,3 +171,29 @@ def _undetermined(stack: Stack, why: str) -> StackEnvironment:
         determined=False,
         problem=why,
     )
+
+
+def environments_of(
+    assembly: Assembly,
+    *,
+    environment: str | None,
+    config: LatticeConfig | None,
+    registry: EnvironmentRegistry | None,
+) -> tuple[LatticeConfig, EnvironmentRegistry, dict[str, StackEnvironment]]:
+    """Every stack's environment as ``check`` and ``guard-rules`` resolve it: ``environment``
+    (``-e``) wins, else the stack's own tags and metadata, else the configuration's; the
+    registry holds the configuration's environments when none is given."""
+    from .._config import LatticeConfig
+
+    config = config or LatticeConfig()
+    if registry is None:
+        registry = EnvironmentRegistry()
+        registry.register_all(config.environments)
+    environments = resolve_environments(
+        assembly,
+        flag=environment,
+        config_environment=config.environment,
+        config_path=str(config.path) if config.path else None,
+        registry=registry,
+    )
+    return config, registry, environments

@@ -36,7 +36,7 @@ from ..changes._lock import Lock, LockEntry
 from ..changes._rules import LOCK_MAY_REPLACE, LOCK_REMOVED, LOCK_REPLACED
 from ..changes._schemas import replacement_info
 from ..checker._acks import apply_acknowledgements
-from ..checker._environment import StackEnvironment, resolve_environments
+from ..checker._environment import StackEnvironment, environments_of
 from ..checker._rule import ResourceRule, applies_to
 from ..checker.judge import Strength, policy_strength
 from ..checker.rules import RULES
@@ -112,16 +112,8 @@ def guard_rules(
     ``environment`` overrides every stack's environment, as ``lattice check -e`` does;
     a stack whose environment nothing names is held to prod, the strictest.
     """
-    config = config or LatticeConfig()
-    if registry is None:
-        registry = EnvironmentRegistry()
-        registry.register_all(config.environments)
-    environments = resolve_environments(
-        assembly,
-        flag=environment,
-        config_environment=config.environment,
-        config_path=str(config.path) if config.path else None,
-        registry=registry,
+    config, registry, environments = environments_of(
+        assembly, environment=environment, config=config, registry=registry
     )
     policies: dict[str, StatefulnessPolicy] = {}
     out: list[StackRules] = []
