@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .helpers import run_lattice
 
 TIMEOUT = 60
 TEMPLATE: dict[str, Any] = {
@@ -35,17 +36,7 @@ CHANGE_SET: dict[str, Any] = {
 
 def lattice(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI in a subprocess; a run that blocks on its input fails the test."""
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
-    env.pop("LATTICE_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lattice_cdk", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    return run_lattice(*args, cwd=cwd, timeout=TIMEOUT)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], code: str) -> str:

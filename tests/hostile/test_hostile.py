@@ -14,7 +14,6 @@ import random
 import resource
 import shutil
 import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
@@ -23,6 +22,8 @@ import pytest
 from lattice_cdk import InputError
 from lattice_cdk.cfn import _read, load
 from lattice_cdk.cfn._limits import MAX_DEPTH, MAX_NESTED_STACK_DEPTH
+
+from ..helpers import run_lattice
 
 HERE = Path(__file__).parent
 FILES = HERE / "files"
@@ -37,17 +38,7 @@ def _bounded() -> None:
 
 def lattice(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The CLI in a subprocess with 1 GB of address space and a timeout."""
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
-    env.pop("LATTICE_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lattice_cdk", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=TIMEOUT,
-        check=False,
-        preexec_fn=_bounded,
-    )
+    return run_lattice(*args, timeout=TIMEOUT, preexec_fn=_bounded)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], code: str, says: str) -> None:
