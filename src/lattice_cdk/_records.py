@@ -12,7 +12,9 @@ does, and mypy reads it as one (``dataclass_transform``)::
 
 The annotations are the fields, in order; ``__slots__`` and an ``__init__`` taking
 them positionally or by keyword are made from them. A ``__post_init__`` method, when
-present, runs last (normalise a field there with :func:`set_field`). Equality,
+present, runs last (normalise a field there with :func:`set_field`). Names listed in
+``__memo_slots__`` get slots but are not fields: a value derived from the fields, worked
+out once on first use (equality, hashing, ``repr`` and pickling ignore them). Equality,
 hashing, ``repr``, immutability and pickling come from the fields; :func:`replace` is
 ``dataclasses.replace``.
 """
@@ -88,7 +90,7 @@ class _RecordMeta(type):
             elif defaults and field not in defaults:
                 raise TypeError(f"{name}.{field}: a field without a default follows one with")
         fields = inherited + own
-        namespace["__slots__"] = own
+        namespace["__slots__"] = own + tuple(namespace.pop("__memo_slots__", ()))
         namespace.setdefault("__init__", _make_init(name, fields, defaults))
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
         cls._fields = fields  # type: ignore[attr-defined]

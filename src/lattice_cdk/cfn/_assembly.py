@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -37,6 +38,17 @@ _LOGICAL_ID = "aws:cdk:logicalId"
 _ASSET_MANIFEST = "cdk:asset-manifest"
 _NESTED_STACK = "AWS::CloudFormation::Stack"
 _ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
+
+
+def _plain_name(relative: str) -> bool:
+    """Whether ``relative`` names an entry of its folder itself (no separator, not
+    ``.`` or ``..``)."""
+    return (
+        bool(relative)
+        and relative not in (".", "..")
+        and os.sep not in relative
+        and (os.altsep is None or os.altsep not in relative)
+    )
 
 
 def is_assembly_manifest(data: object) -> bool:
@@ -71,10 +83,21 @@ class _Reader:
     def __init__(self, base: str) -> None:
         self.base = base
         self.seen: set[Path] = set()
+        #: Folders of this assembly known to resolve inside it.
+        self._inside: set[Path] = set()
 
     def inside(self, folder: Path, relative: str, *, what: str, where: Path) -> Path:
         """``folder / relative``, refused unless it resolves inside the assembly."""
-        real = os.path.realpath(folder / relative)
+        path = folder / relative
+        # The usual case, cheaply: a plain name in a folder already found inside, which
+        # is not a symbolic link (resolving the whole path stats every folder on it).
+        if folder in self._inside and _plain_name(relative):
+            try:
+                if not stat.S_ISLNK(os.lstat(path).st_mode):
+                    return path
+            except OSError:
+                pass  # resolved below; reading it reports what is wrong
+        real = os.path.realpath(path)
         if real != self.base and not real.startswith(self.base + os.sep):
             raise InputError(
                 f"{what} {relative!r} resolves to {real}, outside the cloud assembly {self.base}.",
@@ -82,7 +105,7 @@ class _Reader:
                 fix="point at an assembly written by 'cdk synth'; its paths are relative.",
                 code="outside-input",
             )
-        return folder / relative
+        return path
 
     def stacks(self, root: Path, *, manifest: object = None) -> Iterator[Stack]:
         manifest_path = root / MANIFEST
@@ -90,6 +113,9 @@ class _Reader:
         if real in self.seen:
             return
         self.seen.add(real)
+        real_root = os.path.realpath(root)
+        if real_root == self.base or real_root.startswith(self.base + os.sep):
+            self._inside.add(root)
         if manifest is None:
             manifest = read_json(manifest_path)
         if not is_assembly_manifest(manifest):

@@ -8,7 +8,7 @@ from .._records import Record, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
 __all__ = ["Assembly", "InputProblem", "LazyResources", "Resource", "Stack"]
 
@@ -174,6 +174,11 @@ class Stack(Record):
     #: evaluate", never as a pass.
     unevaluated: Mapping[str, str] = _EMPTY
 
+    __memo_slots__ = ("_identity", "_place")
+    if TYPE_CHECKING:
+        _identity: ClassVar[str]
+        _place: ClassVar[tuple[str, str] | None]
+
     def __post_init__(self) -> None:
         for field in ("tags", "cdk_acknowledgements", "unevaluated"):
             value = getattr(self, field)
@@ -194,13 +199,32 @@ class Stack(Record):
         artifact id, else the stack name (either with the qualifier, when there is one).
         Two stacks of one name in two regions are two stacks; diff, lock, stack-policy,
         report and check key stacks by this."""
+        try:
+            return self._identity
+        except AttributeError:  # worked out once: a check asks for every resource
+            pass
         account, region = self.account, self.region
         if _resolved(account) and _resolved(region):
-            return f"{account}/{region}/{self.name}"
-        # A qualifier (set only when two stacks of the input share a label) tells apart,
-        # say, two cdk.out folders of one folder run that both hold a stack "Data".
-        base = self.artifact_id or self.name
-        return f"{base} ({self.qualifier})" if self.qualifier else base
+            identity = f"{account}/{region}/{self.name}"
+            set_field(self, "_place", (account, region))
+        else:
+            # A qualifier (set only when two stacks of the input share a label) tells
+            # apart, say, two cdk.out folders of one folder run that both hold "Data".
+            base = self.artifact_id or self.name
+            identity = f"{base} ({self.qualifier})" if self.qualifier else base
+            set_field(self, "_place", None)
+        set_field(self, "_identity", identity)
+        return identity
+
+    @property
+    def place(self) -> tuple[str, str] | None:
+        """Where the stack deploys, ``(account, region)``, when :attr:`identity` says
+        (None for an environment-agnostic CDK stack or a plain template)."""
+        try:
+            return self._place
+        except AttributeError:
+            self.identity  # noqa: B018 (sets both)
+            return self._place
 
     def resource_types(self) -> Iterator[tuple[str, str]]:
         """``(logical id, type)`` of every resource, cheaply (no records built)."""

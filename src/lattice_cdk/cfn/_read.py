@@ -89,6 +89,7 @@ _LONG_DIGIT_RUN_RE = re.compile(rb"[0-9]{19}")
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+_NOT_SKELETON = bytes(b for b in range(256) if b not in b'"[]{}\\')
 _STRING = re.compile(rb'"[^"]*"')
 _TOO_LARGE_FIX = (
     "check that this is a CloudFormation template (CloudFormation itself takes at most 1 MB)."
@@ -215,15 +216,23 @@ def _expect_depth(data: bytes, location: str) -> None:
     walks a template recursively must never meet a RecursionError.
 
     Measured on the bytes, not by walking the parsed tree (which costs most of what
-    parsing does): escapes go first (only ``\\"`` could hide a quote), then everything
-    but quotes and brackets, then strings (what is left between quotes: after escapes,
-    any two adjacent quotes can go without moving a string boundary), so that what
-    remains is the document's brackets. Each pass then removes the innermost pairs; a
-    document ``MAX_DEPTH`` passes do not empty is too deep.
+    parsing does). One translation keeps only quotes, brackets and backslashes: the
+    document's skeleton. A backslash before a quote there may be an escaped quote (or an
+    escape such as ``\\n`` just before a closing quote): only then are the escapes taken
+    out of the document itself (searching the whole document for an escaped quote costs
+    as much as the rest, so its escapes are looked at one by one); otherwise the
+    backslashes go. Then strings go (after escapes, any two adjacent quotes can go
+    without moving a string boundary; what is left between quotes is a string's
+    brackets), so that what remains is the document's brackets. Each pass then removes
+    the innermost pairs; a document ``MAX_DEPTH`` passes do not empty is too deep.
     """
-    if b"\\" in data and b'\\"' in data:  # one byte is found faster than two
-        data = _ESCAPE.sub(b"", data)
-    brackets = data.translate(_BRACKETS, _NOT_STRUCTURE).replace(b'""', b"")
+    skeleton = data.translate(_BRACKETS, _NOT_SKELETON)
+    if b"\\" in skeleton:
+        if b'\\"' in skeleton and _has_escaped_quote(data):
+            skeleton = _ESCAPE.sub(b"", data).translate(_BRACKETS, _NOT_STRUCTURE)
+        else:
+            skeleton = skeleton.translate(None, b"\\")
+    brackets = skeleton.replace(b'""', b"")
     if b'"' in brackets:
         brackets = _STRING.sub(b"", brackets)
     for _ in range(MAX_DEPTH):
@@ -232,6 +241,22 @@ def _expect_depth(data: bytes, location: str) -> None:
         brackets = brackets.replace(b"[]", b"")
     if brackets:
         _too_deep(location)
+
+
+def _has_escaped_quote(data: bytes) -> bool:
+    """Whether ``data`` holds an escaped quote (``\\"``, also after escaped backslashes),
+    looking at each escape in turn: templates hold few (``\\n`` in inline code). One
+    with many is searched whole."""
+    budget = (len(data) >> 10) + 64
+    at = data.find(b"\\")
+    while at >= 0:
+        budget -= 1
+        if budget < 0:
+            return data.find(b'\\"') >= 0
+        if data[at + 1 : at + 2] == b'"':
+            return True
+        at = data.find(b"\\", at + 2)  # the escaped character is never an escape
+    return False
 
 
 def _too_deep(location: str) -> NoReturn:

@@ -21,13 +21,12 @@ from .._records import Record
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
 from ._backup_match import (
+    ResourceTags,
     Selection,
     Target,
     flatten,
     import_value,
     literal,
-    place,
-    resource_tags,
     same_place,
     selects,
     short,
@@ -110,7 +109,9 @@ class BackupIndex:
         #: and region, so two regions may export one name).
         self.exports: dict[str, list[tuple[Stack, Any]]] = {}
         #: Restore testing and air-gapped copies (``lattice_cdk.checker._recovery``).
-        self.recovery = RecoveryIndex(None)
+        #: Each resource's tags, shared with :attr:`recovery`.
+        self.tags = ResourceTags()
+        self.recovery = RecoveryIndex(None, self.tags)
         self._by_ref: dict[tuple[str, str], list[Selection]] = {}
         self._groups: dict[tuple[Any, ...], _Group] | None = None
         self._coverage: dict[tuple[str, str], Coverage] = {}
@@ -125,7 +126,7 @@ class BackupIndex:
     @classmethod
     def build(cls, assembly: Assembly) -> BackupIndex:
         index = cls()
-        index.recovery = RecoveryIndex(assembly)
+        index.recovery = RecoveryIndex(assembly, index.tags)
         for stack in assembly.stacks:
             for output in _outputs(stack).values():
                 export = output.get("Export") if isinstance(output, dict) else None
@@ -166,7 +167,7 @@ class BackupIndex:
 
     def _compute(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
         assert self._groups is not None
-        tags, tags_known = resource_tags(stack, resource, knowledge)
+        tags, tags_known = self.tags(stack, resource, knowledge)
         sources: list[_PlanSet] = []
         undecided: list[Selection] = []
         for selection in self._by_ref.get((stack.identity, resource.logical_id), ()):
@@ -177,7 +178,7 @@ class BackupIndex:
                 undecided.append(selection)
         # When every group selects by tags alone, its verdicts depend on the tags (and
         # where the stack deploys) only: resources tagged alike are judged once.
-        key = (place(stack), tags_known, tuple(tags.items())) if self._by_tags_only else None
+        key = (stack.place, tags_known, tuple(tags.items())) if self._by_tags_only else None
         try:
             found = self._by_tags.get(key) if key is not None else None
         except TypeError:  # a tag value that cannot be hashed (an odd manifest)
@@ -237,7 +238,7 @@ class BackupIndex:
                     by_ref.setdefault((target.stack or "", target.value), []).append(selection)
                 continue
             signature = (
-                place(selection.stack),
+                selection.stack.place,
                 selection.resources,
                 selection.list_of_tags,
                 selection.conditions,

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
     from ._backup_plans import Plan
 
 __all__ = [
+    "ResourceTags",
     "Selection",
     "Target",
     "arn_matches",
     "flatten",
     "import_value",
     "literal",
-    "place",
     "resource_tags",
     "same_place",
     "selects",
@@ -67,20 +67,11 @@ class Selection(Record):
     unreadable: str | None = None
 
 
-def place(stack: Stack) -> tuple[str, str] | None:
-    """Where ``stack`` deploys, ``(account, region)``, when its identity says (None for
-    an environment-agnostic CDK stack or a plain template)."""
-    account, region = stack.account, stack.region
-    if account and region and stack.identity == f"{account}/{region}/{stack.name}":
-        return account, region
-    return None
-
-
 def same_place(a: Stack, b: Stack) -> bool:
     """Whether two stacks may deploy to one account and region: False only when both
     say where and they differ (a template that does not say is taken as deployed
     beside the other, as a folder of plain templates usually is)."""
-    here, there = place(a), place(b)
+    here, there = a.place, b.place
     return here is None or there is None or here == there
 
 
@@ -166,6 +157,27 @@ def resource_tags(
         for key, value in raw.items():
             tags[key] = literal(value)
     return tags, known
+
+
+class ResourceTags:
+    """:func:`resource_tags`, worked out once per resource for one check: backup
+    coverage and restore-test coverage both ask for the same resources' tags."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        # id(resource) -> (resource, tags, known); the resource is kept so that its id
+        # is never reused while the entry lives.
+        self._known: dict[int, tuple[Resource, dict[str, Any], bool]] = {}
+
+    def __call__(
+        self, stack: Stack, resource: Resource, knowledge: StatefulType | None
+    ) -> tuple[dict[str, Any], bool]:
+        found = self._known.get(id(resource))
+        if found is None or found[0] is not resource:
+            tags, known = resource_tags(stack, resource, knowledge)
+            found = self._known[id(resource)] = (resource, tags, known)
+        return found[1], found[2]
 
 
 #: A global table's tags: each replica carries its own.

@@ -17,12 +17,11 @@ from .._recovery import RESTORE_TESTABLE
 from ..cfn._knowledge import StatefulType, stateful_type
 from ..cfn._model import Assembly, Resource, Stack
 from ._backup_match import (
+    ResourceTags,
     Selection,
     Target,
     flatten,
     literal,
-    place,
-    resource_tags,
     selects,
     tag_key,
 )
@@ -74,8 +73,9 @@ class Copy(Record):
 class RecoveryIndex:
     """Restore testing selections and air-gapped vaults of an assembly, read on first use."""
 
-    def __init__(self, assembly: Assembly | None) -> None:
+    def __init__(self, assembly: Assembly | None, tags: ResourceTags | None = None) -> None:
         self._assembly = assembly
+        self._tags = ResourceTags() if tags is None else tags
         self._read = False
         self.vaults: dict[tuple[str, str], AirGappedVault] = {}
         self._by_name: dict[str, AirGappedVault] = {}
@@ -135,10 +135,10 @@ class RecoveryIndex:
         picked: list[RestoreSelection] = []
         maybe: list[RestoreSelection] = []
         if testable is not None:
-            tags, tags_known = resource_tags(stack, resource, knowledge)
+            tags, tags_known = self._tags(stack, resource, knowledge)
             shared: Any = None
             if self._by_tags_only:
-                shared = (testable.protected_type, place(stack), tags_known, tuple(tags.items()))
+                shared = (testable.protected_type, stack.place, tags_known, tuple(tags.items()))
                 try:
                     cached = self._by_tags.get(shared)
                 except TypeError:  # a tag value that cannot be hashed
@@ -176,6 +176,9 @@ class RecoveryIndex:
         """True for a selection that picks some resource, None for one that may only."""
         if self._matches is None:
             matches: dict[int, bool | None] = {}
+            # Resources tagged alike share one coverage answer (one object): its
+            # selections are counted once, not once per resource.
+            counted: set[int] = set()
             for other in self._assembly.stacks if self._assembly else ():
                 by_type = other.resources_by_type()  # no records for other types
                 for kind in RESTORE_TESTABLE.keys() & by_type.keys():
@@ -184,7 +187,11 @@ class RecoveryIndex:
                         continue
                     for logical_id in by_type[kind]:
                         resource = other.resources[logical_id]
-                        covered, selections = self.restore_coverage(other, resource, knowledge)
+                        found = self.restore_coverage(other, resource, knowledge)
+                        if id(found) in counted:
+                            continue
+                        counted.add(id(found))
+                        covered, selections = found
                         for item in selections:
                             if covered is True:
                                 matches[id(item)] = True
