@@ -15,8 +15,10 @@ Not run in CI. Figures from this machine are in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_assembly import generate_assembly
+
+GENERATOR_HASH = hashlib.sha256(
+    (Path(__file__).parent / "gen_assembly.py").read_bytes()
+).hexdigest()
 
 FLOOR = r"""
 import json, sys
@@ -174,10 +180,16 @@ def main() -> None:
             if share == 0.05
             else (args.work / f"assembly-{stacks}x{per_stack}-unprotected{share}")
         )
+        # An assembly kept from an earlier run is used only when the generator has not
+        # changed since (a stale one can hold findings the "clean" run must not have).
+        stamp = root / "generator.sha256"
+        if root.exists() and not (stamp.is_file() and stamp.read_text() == GENERATOR_HASH):
+            shutil.rmtree(root)
         if not (root / "manifest.json").is_file():
             generate_assembly(
                 root, stacks=stacks, resources_per_stack=per_stack, unprotected_share=share
             )
+            stamp.write_text(GENERATOR_HASH)
         tools: list[tuple[str, list[str], int]] = [
             ("floor (json.load + loop)", [python, "-c", FLOOR, str(root)], args.reps),
             ("floor keeping the templates", [python, "-c", FLOOR_KEEPING, str(root)], args.reps),
