@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from lattice_cdk._findings import Finding, RuleInfo, Severity
-from lattice_cdk._records import Record, replace
+from lattice_cdk._records import Record, init_of, replace
 
 MODULES = [
     "lattice_cdk._config",
@@ -36,7 +36,7 @@ def _records() -> list[type[Record]]:
 
 @pytest.mark.parametrize("cls", _records(), ids=lambda c: c.__qualname__)
 def test_init_takes_every_field_in_order(cls: type[Record]) -> None:
-    params = list(inspect.signature(cls.__init__).parameters)[1:]
+    params = list(inspect.signature(init_of(cls)).parameters)[1:]
     assert params == list(cls._fields)
     assert cls._fields, "a record has fields"
 
@@ -98,3 +98,20 @@ def test_replace_copy_and_pickle() -> None:
     assert pickle.loads(pickle.dumps(finding)) == finding
     with pytest.raises(TypeError):
         Finding(rule_id="LAT1001")  # type: ignore[call-arg]
+
+
+def test_init_is_made_on_first_use_for_each_class() -> None:
+    class Base(Record):
+        x: int
+
+    class Child(Base):
+        y: int = 2
+
+    assert getattr(Base.__dict__["__init__"], "_lattice_first", False)
+    assert Child(1).y == 2  # the child's own __init__, made now
+    assert not getattr(Child.__dict__["__init__"], "_lattice_first", False)
+    assert getattr(Base.__dict__["__init__"], "_lattice_first", False)  # not the base's
+    assert Base(x=3).x == 3
+    assert not getattr(Base.__dict__["__init__"], "_lattice_first", False)
+    with pytest.raises(TypeError):
+        Base(1, 2)  # type: ignore[call-arg]

@@ -52,7 +52,7 @@ BUILTIN_ALIASES: Mapping[str, Tier] = {
     "devel": Tier.DEV,
 }
 
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
 
 
 class ResolvedEnvironment(Record):
@@ -80,7 +80,7 @@ class EnvironmentRegistry:
         is an error, as is a name that is already a built-in spelling.
         """
         key = _normalise(name, field="name")
-        if not _NAME.match(key):
+        if not re.match(_NAME, key):
             raise UnknownEnvironmentError(
                 "is not a usable environment name.",
                 field="name",
@@ -160,7 +160,7 @@ class EnvironmentRegistry:
                 f'environments = {{ {key} = "staging" }} under [tool.lattice] in '
                 "pyproject.toml (or at the top of lattice.toml), or in Python "
                 f"register_environment({key!r}, tier='staging')."
-                if _NAME.match(key)
+                if re.match(_NAME, key)
                 else "use one of those names."
             ),
         )

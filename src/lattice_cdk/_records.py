@@ -21,7 +21,7 @@ hashing, ``repr``, immutability and pickling come from the fields; :func:`replac
 
 from __future__ import annotations
 
-__all__ = ["Record", "replace", "set_field"]
+__all__ = ["Record", "init_of", "replace", "set_field"]
 
 # ``typing`` only for the type checker: importing it costs 2-3 ms at every start (and a
 # bound TypeVar most of a millisecond more to build).
@@ -62,6 +62,34 @@ def _make_init(name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> 
     return init
 
 
+def _first_init(cls: type, name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> Any:
+    """An ``__init__`` that makes the real one (:func:`_make_init`), puts it on ``cls``
+    and runs it: a record class that is never instantiated never compiles one."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = make_init(cls)
+        init(self, *args, **kwargs)
+
+    def make_init(owner: type = cls) -> Any:
+        init = owner.__dict__["__init__"]
+        if getattr(init, "_lattice_first", False):
+            init = _make_init(name, fields, defaults)
+            type.__setattr__(owner, "__init__", init)
+        return init
+
+    __init__._lattice_first = True  # type: ignore[attr-defined]
+    __init__._lattice_make = make_init  # type: ignore[attr-defined]
+    __init__.__qualname__ = f"{name}.__init__"
+    return __init__
+
+
+def init_of(cls: type[Record]) -> Any:
+    """The ``__init__`` of record class ``cls``, made now if it was not yet."""
+    init = cls.__dict__.get("__init__")
+    make = getattr(init, "_lattice_make", None)
+    return make() if make is not None else init
+
+
 class _RecordMeta(type):
     """Turns a Record subclass's annotations into ``__slots__`` and an ``__init__``."""
 
@@ -91,8 +119,12 @@ class _RecordMeta(type):
                 raise TypeError(f"{name}.{field}: a field without a default follows one with")
         fields = inherited + own
         namespace["__slots__"] = own + tuple(namespace.pop("__memo_slots__", ()))
-        namespace.setdefault("__init__", _make_init(name, fields, defaults))
+        own_init = "__init__" in namespace
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        if not own_init:
+            # Made on first use: a process builds only the records it uses, and most
+            # runs use a few of the records their modules define.
+            cls.__init__ = _first_init(cls, name, fields, defaults)  # type: ignore[misc]
         cls._fields = fields  # type: ignore[attr-defined]
         cls._defaults = defaults  # type: ignore[attr-defined]
         return cls

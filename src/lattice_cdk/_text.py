@@ -29,13 +29,13 @@ MARKDOWN_LIMIT = 65_536
 
 # C0 controls (newline and tab too: a field is one line), DEL and C1 controls, lone
 # surrogates, and the bidirectional overrides and isolates ("trojan source").
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 # Markdown punctuation that opens an inline construct anywhere (emphasis, links, code,
 # strikethrough, table cells), escaped with a backslash; ``<``, ``>`` and ``&`` become
 # HTML entities.
-_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN = r"([\\`*_\[\]|~])"
 # ...and what opens a block at the start of a line (headings, lists, rules, setext).
-_BLOCK_START = re.compile(r"^(\s*[0-9]*)([#+\-=.)])")
+_BLOCK_START = r"^(\s*[0-9]*)([#+\-=.)])"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -46,9 +46,9 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` with every control character, lone surrogate and bidi override shown
     as an escape; everything else (accents, CJK, emoji) as it is."""
-    if _UNSAFE.search(text) is None:
+    if re.search(_UNSAFE, text) is None:
         return text
-    return _UNSAFE.sub(_escape, text)
+    return re.sub(_UNSAFE, _escape, text)
 
 
 def md_text(text: str) -> str:
@@ -57,8 +57,8 @@ def md_text(text: str) -> str:
     bare links broken with a zero-width space."""
     text = printable(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN.sub(r"\\\1", text)
-    text = _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
+    text = re.sub(_MARKDOWN, r"\\\1", text)
+    text = re.sub(_BLOCK_START, lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
     # Renovate's trick: GitHub neither notifies "@&#8203;user" nor links "x:&#8203;//y".
     return text.replace("@", "@&#8203;").replace("://", ":&#8203;//")
 

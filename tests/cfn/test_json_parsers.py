@@ -226,21 +226,23 @@ def test_expecting_two_inputs_counts_both(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert _read._JSON_BUDGET.get() is None
 
 
-def test_the_digit_run_guard_finds_every_run() -> None:
+@pytest.mark.parametrize("length", [19, 101])
+def test_the_digit_run_guard_finds_every_run(length: int) -> None:
     import random
     import re
 
-    run = re.compile(rb"[0-9]{19}")
+    run = re.compile(b"[0-9]{%d}" % length)
     rng = random.Random(7)
     alphabet = b'0123456789a" :,.-'
     for _ in range(20_000):
-        size = rng.randint(0, 120)
-        digit_share = rng.random()
+        size = rng.randint(0, 6 * length)
+        digit_share = rng.random() ** 0.3  # mostly digits: runs near the length
         data = bytes(
             rng.choice(b"0123456789") if rng.random() < digit_share else rng.choice(alphabet)
             for _ in range(size)
         )
-        assert _read._has_long_digit_run(data) == (run.search(data) is not None), data
+        found = _read._has_long_digit_run(data, length)
+        assert found == (run.search(data) is not None), data
     # Many near-misses (18 digits) exhaust the budget: the full scan answers.
     near = b",".join([b"123456789012345678"] * 5000)
     assert not _read._has_long_digit_run(near)

@@ -37,7 +37,7 @@ _ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
 _LOGICAL_ID = "aws:cdk:logicalId"
 _ASSET_MANIFEST = "cdk:asset-manifest"
 _NESTED_STACK = "AWS::CloudFormation::Stack"
-_ASSET_KEY = re.compile(r"/([0-9a-f]{64})\.json")
+_ASSET_KEY = r"/([0-9a-f]{64})\.json"
 
 
 def _plain_name(relative: str) -> bool:
@@ -204,7 +204,7 @@ class _Reader:
                 # Without asset metadata (plain app.synth()), follow the template URL's
                 # object key to the file the asset manifest says it came from.
                 url = json.dumps(resource.properties.get("TemplateURL"))
-                match = _ASSET_KEY.search(url)
+                match = re.search(_ASSET_KEY, url)
                 asset = assets.get(match.group(1)) if match else None
             if not isinstance(asset, str):
                 missing[logical_id] = (

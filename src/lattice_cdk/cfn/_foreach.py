@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["FOREACH", "expand_foreach"]
 
 FOREACH = "Fn::ForEach::"
-_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
+_NOT_ALPHANUMERIC = r"[^A-Za-z0-9]"
 
 
 class _Unknown(Exception):
@@ -157,5 +157,5 @@ def _substitute(value: Any, bound: Mapping[str, str]) -> Any:
         return value
     for identifier, item in bound.items():
         value = value.replace("${" + identifier + "}", item)
-        value = value.replace("&{" + identifier + "}", _NOT_ALPHANUMERIC.sub("", item))
+        value = value.replace("&{" + identifier + "}", re.sub(_NOT_ALPHANUMERIC, "", item))
     return value

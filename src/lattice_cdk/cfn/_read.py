@@ -78,15 +78,15 @@ def close_budget(token: Token[ParseBudget | None] | None) -> None:
         _JSON_BUDGET.reset(token)
 
 
-_JSON_START = re.compile(rb"[ \t\r\n]*[{\[]")
-# orjson reads an integer beyond 64 bits as a float, where the standard library keeps it
-# exact; such a number has at least 19 digits. Digits are mapped to "0" so that find()
-# spots runs; a long digit run inside a string only costs the slower parse.
+_JSON_START = rb"[ \t\r\n]*[{\[]"
+# Digit runs (see _has_long_digit_run) decide two things: orjson reads an integer beyond
+# 64 bits as a float, where the standard library keeps it exact (such a number has at
+# least 19 digits); and only a document with a run past MAX_INT_DIGITS needs its integers
+# read one by one (json's parse_int). Digits are mapped to "0" so that find() spots runs;
+# a long digit run inside a string only costs the slower parse.
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_DIGIT_RUN = b"0" * 19
-_LONG_DIGIT_RUN_RE = re.compile(rb"[0-9]{19}")
 # For _expect_depth: an escape sequence, what is not a quote or a bracket, a string.
-_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_ESCAPE = rb"(?s)\\."
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _NOT_SKELETON = bytes(b for b in range(256) if b not in b'"[]{}\\')
@@ -139,7 +139,7 @@ def fast_json(data: bytes) -> Any:
             return NOT_PARSED
         _orjson_loads = orjson.loads
     assert callable(_orjson_loads)
-    if not _JSON_START.match(data) or _has_long_digit_run(data):
+    if not re.match(_JSON_START, data) or _has_long_digit_run(data):
         return NOT_PARSED
     try:
         return _orjson_loads(data)
@@ -147,25 +147,31 @@ def fast_json(data: bytes) -> Any:
         return NOT_PARSED
 
 
-def _has_long_digit_run(data: bytes) -> bool:
-    """Whether ``data`` holds 19 digits in a row, looking at a sixth of it first.
+def _has_long_digit_run(data: bytes, length: int = 19) -> bool:
+    """Whether ``data`` holds ``length`` digits in a row, looking at a sample first.
 
-    Any 19 positions in a row include three multiples of 6, so a run shows as three
-    digits in a row in ``data[::6]``; only around such a sample is ``data`` searched.
-    When samples like that abound, one full scan is cheaper.
+    Any ``length`` positions in a row include two multiples of ``stride`` (half of it)
+    in a row, so a run shows as two digits in a row in ``data[::stride]``; only around
+    such a sample is ``data`` searched. When samples like that abound, one full scan is
+    cheaper.
     """
-    sampled = data[::6].translate(_DIGITS)
+    stride = (length - 1) // 2
+    sampled = data[::stride].translate(_DIGITS)
     budget = len(data) >> 10
-    at = sampled.find(b"000")
+    at = sampled.find(b"00")
+    if at < 0:
+        return False
+    run = re.compile(b"[0-9]{%d}" % length)
     while at >= 0:
         if budget <= 0:
-            return data.translate(_DIGITS).find(_LONG_DIGIT_RUN) >= 0
+            return run.search(data) is not None
         budget -= 1
-        # Digits at 6a, 6a+6 and 6a+12: a run through them has 19 digits in
-        # [6a-6, 6a+18].
-        if _LONG_DIGIT_RUN_RE.search(data, max(0, 6 * at - 6), 6 * at + 19):
+        # Digits at stride*a and stride*(a+1): a run through them of ``length`` digits
+        # has ``length`` in a row within ``length - 1`` bytes either side of the first.
+        middle = stride * at
+        if run.search(data, max(0, middle - length + 1), middle + length):
             return True
-        at = sampled.find(b"000", at + 1)
+        at = sampled.find(b"00", at + 1)
     return False
 
 
@@ -176,8 +182,12 @@ def parse_text(text: str, *, location: str, data: bytes | None = None) -> Any:
     if not stripped:
         raise InputError("is empty.", location=location, code="malformed-template")
     if stripped[0] in "{[":
+        # An integer past the limit needs a run of that many digits; where the bytes
+        # have none, no integer is looked at one by one.
+        raw = text.encode() if data is None else data
+        bounded = _has_long_digit_run(raw, MAX_INT_DIGITS + 1)
         try:
-            parsed = json.loads(text, parse_int=_bounded_int)
+            parsed = json.loads(text, parse_int=_bounded_int) if bounded else json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
@@ -193,7 +203,7 @@ def parse_text(text: str, *, location: str, data: bytes | None = None) -> Any:
                 location=location,
                 code="input-too-large",
             ) from None
-        _expect_depth(text.encode() if data is None else data, location)
+        _expect_depth(raw, location)
         return parsed
     from ._yaml import load_yaml  # YAML costs an import; JSON templates never pay it
 
@@ -229,7 +239,7 @@ def _expect_depth(data: bytes, location: str) -> None:
     skeleton = data.translate(_BRACKETS, _NOT_SKELETON)
     if b"\\" in skeleton:
         if b'\\"' in skeleton and _has_escaped_quote(data):
-            skeleton = _ESCAPE.sub(b"", data).translate(_BRACKETS, _NOT_STRUCTURE)
+            skeleton = re.sub(_ESCAPE, b"", data).translate(_BRACKETS, _NOT_STRUCTURE)
         else:
             skeleton = skeleton.translate(None, b"\\")
     brackets = skeleton.replace(b'""', b"")

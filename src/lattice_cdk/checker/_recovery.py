@@ -170,7 +170,25 @@ class RecoveryIndex:
         item = self._selection_at.get((id(stack), logical_id))
         if item is None:
             return None
+        if self._matches is None and self._picks_at_home(item):
+            return True  # the usual answer, without a pass over the whole assembly
         return self._selection_verdicts().get(id(item), False)
+
+    def _picks_at_home(self, item: RestoreSelection) -> bool:
+        """Whether ``item`` picks a resource of its own stack (as it picks any other:
+        the same :func:`selects` on the same tags)."""
+        stack = item.stack
+        by_type = stack.resources_by_type()
+        for kind in _TYPES_OF.get(item.protected_type or "", ()):
+            knowledge = stateful_type(kind)
+            if knowledge is None:
+                continue
+            for logical_id in by_type.get(kind, ()):
+                resource = stack.resources[logical_id]
+                tags, tags_known = self._tags(stack, resource, knowledge)
+                if selects(item.selection, stack, resource, knowledge, tags, tags_known) is True:
+                    return True
+        return False
 
     def _selection_verdicts(self) -> dict[int, bool | None]:
         """True for a selection that picks some resource, None for one that may only."""
@@ -240,6 +258,12 @@ class RecoveryIndex:
         name = flat.rsplit(":", 1)[-1] if ":backup-vault:" in flat else None
         vault = self._by_name.get(name) if name else None
         return Copy(rule, retention, flat, vault, vault is not None)
+
+
+#: Restore testing's protected resource types, each with the resource types it covers.
+_TYPES_OF: dict[str, tuple[str, ...]] = {}
+for _kind, _testable in RESTORE_TESTABLE.items():
+    _TYPES_OF[_testable.protected_type] = (*_TYPES_OF.get(_testable.protected_type, ()), _kind)
 
 
 def literal_int(value: Any) -> Any:
