@@ -118,6 +118,8 @@ class BackupIndex:
         self._singles: dict[int, _PlanSet] = {}
         # Group verdicts by (tags known, tags), when groups select by tags alone.
         self._by_tags_only = False
+        #: Coverage by (where, tags known, tags) of resources no selection names.
+        self._shared: dict[Any, Coverage] = {}
         self._by_tags: dict[
             tuple[tuple[str, str] | None, bool, tuple[tuple[str, Any], ...]],
             tuple[tuple[_PlanSet, ...], tuple[Selection, ...]],
@@ -168,17 +170,26 @@ class BackupIndex:
     def _compute(self, stack: Stack, resource: Resource, knowledge: StatefulType) -> Coverage:
         assert self._groups is not None
         tags, tags_known = self.tags(stack, resource, knowledge)
+        by_ref = self._by_ref.get((stack.identity, resource.logical_id))
+        # When every group selects by tags alone, its verdicts depend on the tags (and
+        # where the stack deploys) only: resources tagged alike are judged once, and
+        # share one coverage when no selection names them.
+        key = (stack.place, tags_known, tuple(tags.items())) if self._by_tags_only else None
+        if key is not None and by_ref is None:
+            try:
+                known = self._shared.get(key)
+            except TypeError:  # a tag value that cannot be hashed (an odd manifest)
+                key = known = None
+            if known is not None:
+                return known
         sources: list[_PlanSet] = []
         undecided: list[Selection] = []
-        for selection in self._by_ref.get((stack.identity, resource.logical_id), ()):
+        for selection in by_ref or ():
             selected = selects(selection, stack, resource, knowledge, tags, tags_known)
             if selected is True and selection.plan is not None:
                 sources.append(self._single(selection.plan))
             elif selected is not False:
                 undecided.append(selection)
-        # When every group selects by tags alone, its verdicts depend on the tags (and
-        # where the stack deploys) only: resources tagged alike are judged once.
-        key = (stack.place, tags_known, tuple(tags.items())) if self._by_tags_only else None
         try:
             found = self._by_tags.get(key) if key is not None else None
         except TypeError:  # a tag value that cannot be hashed (an odd manifest)
@@ -190,8 +201,12 @@ class BackupIndex:
         sources.extend(found[0])
         undecided.extend(found[1])
         if sources:
-            return Coverage(True, tuple(sources))
-        return Coverage(None if undecided else False, (), tuple(undecided))
+            coverage = Coverage(True, tuple(sources))
+        else:
+            coverage = Coverage(None if undecided else False, (), tuple(undecided))
+        if key is not None and by_ref is None:
+            self._shared[key] = coverage
+        return coverage
 
     def _judge_groups(
         self,
