@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 __all__ = [
     "MARKDOWN_LIMIT",
@@ -30,6 +31,13 @@ MARKDOWN_LIMIT = 65_536
 # C0 controls (newline and tab too: a field is one line), DEL and C1 controls, lone
 # surrogates, and the bidirectional overrides and isolates ("trojan source").
 _UNSAFE = "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+
+
+@cache  # compiled on first use: printable() runs for every line written
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE)
+
+
 # Markdown punctuation that opens an inline construct anywhere (emphasis, links, code,
 # strikethrough, table cells), escaped with a backslash; ``<``, ``>`` and ``&`` become
 # HTML entities.
@@ -46,9 +54,9 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` with every control character, lone surrogate and bidi override shown
     as an escape; everything else (accents, CJK, emoji) as it is."""
-    if re.search(_UNSAFE, text) is None:
+    if _unsafe().search(text) is None:
         return text
-    return re.sub(_UNSAFE, _escape, text)
+    return _unsafe().sub(_escape, text)
 
 
 def md_text(text: str) -> str:

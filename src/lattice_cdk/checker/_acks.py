@@ -28,6 +28,7 @@ from .._findings import (
 )
 from .._records import replace
 from ..cfn._model import Assembly, Resource, Stack
+from ._foreign import foreign_suppressions, may_suppress
 from .rules import INVALID_ACKNOWLEDGEMENT
 
 TYPE_CHECKING = False
@@ -134,10 +135,8 @@ def _from_foreign(
     resource's metadata or (for the tools that read it) the template's; suppressions
     without a reason go to ``unreasoned``."""
     resource = _resource(finding, stack)
-    if resource is None:
+    if resource is None or not (may_suppress(resource.metadata) or may_suppress(stack.metadata)):
         return None
-    from ._foreign import foreign_suppressions  # only for findings on a resource
-
     for metadata, where in ((resource.metadata, "resource"), (stack.metadata, "template")):
         for found in foreign_suppressions(
             metadata, finding.rule_id, finding.resource_type, template=where == "template"
@@ -237,6 +236,8 @@ def _from_config(
     config: Iterable[ConfigAcknowledgement],
     today: dt.date | None,
 ) -> Finding | None:
+    if not config:
+        return None
     names = [n for n in (finding.construct_path, finding.logical_id) if n]
     if finding.logical_id:
         names.append(f"{finding.stack}/{finding.logical_id}")

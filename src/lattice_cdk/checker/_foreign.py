@@ -38,6 +38,7 @@ __all__ = [
     "cdk_keys",
     "foreign_rules",
     "foreign_suppressions",
+    "may_suppress",
 ]
 
 DATA = Path(__file__).with_name("data") / "foreign_acknowledgements.json"
@@ -47,6 +48,7 @@ DATA = Path(__file__).with_name("data") / "foreign_acknowledgements.json"
 _TEMPLATE_WIDE = frozenset({"cdk-nag", "cfn-lint"})
 #: The Metadata keys the tools read: a resource without any costs no data load.
 _TOOL_KEYS = ("cdk_nag", "checkov", "bridgecrew", "cfn-lint", "guard")
+_TOOL_KEY_SET = frozenset(_TOOL_KEYS)
 #: The prefixes CDK has put before an acknowledged id without a plugin namespace
 #: (``Annotation::`` since aws-cdk-lib 2.262.1, ``annotation::`` before), as cdk-nag v3
 #: strips them.
@@ -117,6 +119,11 @@ def _by_lattice_rule() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+def may_suppress(metadata: Mapping[str, Any]) -> bool:
+    """Whether ``metadata`` holds some other tool's suppressions (a cheap first look)."""
+    return bool(metadata) and not _TOOL_KEY_SET.isdisjoint(metadata)
+
+
 def foreign_suppressions(
     metadata: Mapping[str, Any],
     rule_id: str,
@@ -127,7 +134,7 @@ def foreign_suppressions(
     """The suppressions in ``metadata`` (a resource's, or with ``template`` the
     template's, read only for the tools that read it) of foreign rules that state the
     fact of Lattice rule ``rule_id`` for a resource of ``resource_type``."""
-    if not metadata or not any(key in metadata for key in _TOOL_KEYS):
+    if not may_suppress(metadata):
         return
     tools = _by_lattice_rule().get(rule_id)
     if tools and template:
