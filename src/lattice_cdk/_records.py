@@ -21,6 +21,8 @@ hashing, ``repr``, immutability and pickling come from the fields; :func:`replac
 
 from __future__ import annotations
 
+from types import CodeType, FunctionType
+
 __all__ = ["Record", "init_of", "replace", "set_field"]
 
 # ``typing`` only for the type checker: importing it costs 2-3 ms at every start (and a
@@ -47,17 +49,42 @@ def _is_field(annotation: object) -> bool:
     return not (text.startswith(("ClassVar", "typing.ClassVar", "Final", "typing.Final")))
 
 
-def _make_init(name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> Any:
-    params = ["self"]
-    for field in fields:
-        params.append(f"{field}=__d[{field!r}]" if field in defaults else field)
-    body = [f"    __set(self, {field!r}, {field})" for field in fields]
-    body.append("    __post = getattr(self, '__post_init__', None)")
-    body.append("    if __post is not None: __post()")
-    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body) + "\n"
-    namespace: dict[str, Any] = {"__d": defaults, "__set": set_field}
-    exec(source, namespace)  # one small function per record class, like dataclasses
-    init = namespace["__init__"]
+# Compiled __init__ bodies by (number of fields, whether __post_init__ runs), with
+# placeholder names: compiling costs about as much as a thousand record instances, so a
+# record class gets its __init__ from one of these, renamed (CodeType.replace).
+_TEMPLATES: dict[tuple[int, bool], CodeType] = {}
+
+
+def _template(arity: int, post: bool) -> CodeType:
+    code = _TEMPLATES.get((arity, post))
+    if code is None:
+        lines = [f"    __set(self, '_{i}', _{i})" for i in range(arity)]
+        lines.append("    self.__post_init__()" if post else "    return None")
+        params = "".join(f", _{i}" for i in range(arity))
+        namespace: dict[str, Any] = {}
+        exec(f"def __init__(self{params}):\n" + "\n".join(lines) + "\n", namespace)
+        code = _TEMPLATES[(arity, post)] = namespace["__init__"].__code__
+    return code
+
+
+def _make_init(name: str, fields: tuple[str, ...], defaults: dict[str, Any], *, post: bool) -> Any:
+    """``__init__(self, <fields>)`` setting each field (``defaults`` for the last ones),
+    then calling ``__post_init__`` when ``post``."""
+    code = _template(len(fields), post)
+    placeholders = {f"_{i}": field for i, field in enumerate(fields)}
+    code = code.replace(
+        co_varnames=("self", *fields, *code.co_varnames[len(fields) + 1 :]),
+        co_consts=tuple(
+            placeholders.get(c, c) if isinstance(c, str) else c for c in code.co_consts
+        ),
+        co_qualname=f"{name}.__init__",
+    )
+    init = FunctionType(
+        code,
+        {"__set": set_field},
+        "__init__",
+        tuple(defaults[field] for field in fields if field in defaults) or None,
+    )
     init.__qualname__ = f"{name}.__init__"
     return init
 
@@ -73,7 +100,7 @@ def _first_init(cls: type, name: str, fields: tuple[str, ...], defaults: dict[st
     def make_init(owner: type = cls) -> Any:
         init = owner.__dict__["__init__"]
         if getattr(init, "_lattice_first", False):
-            init = _make_init(name, fields, defaults)
+            init = _make_init(name, fields, defaults, post=hasattr(owner, "__post_init__"))
             type.__setattr__(owner, "__init__", init)
         return init
 
