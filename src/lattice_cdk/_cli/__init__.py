@@ -180,11 +180,17 @@ def run() -> NoReturn:
     # Turned back on, its first pass would scan every object the run built (as young
     # objects, all of them), 5-10 ms on a big assembly, just before exiting.
     gc.disable()
+    # The run's parse budget (main() keeps an open one), holding every template parsed
+    # until the exit: freed when a verb returns, a 10,000-resource assembly costs 5-10 ms
+    # of deallocation one object at a time.
+    from ..cfn._read import parse_budget
+
+    parse_budget(keep=True)
     code = main()
-    # Exit without tearing the interpreter down (as mypy does): freeing every parsed
-    # template one object at a time costs 8-10 ms at 10,000 resources, and nothing of
-    # Lattice's needs atexit handlers. Output is flushed first; if that fails, the
-    # ordinary exit reports it as it always did.
+    # Exit without tearing the interpreter down (as mypy does): nothing of Lattice's
+    # needs atexit handlers, and the teardown would free all the above after all.
+    # Output is flushed first; if that fails, the ordinary exit reports it as it always
+    # did.
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -55,21 +55,27 @@ _JSON_BUDGET: ContextVar[ParseBudget | None] = ContextVar("lattice_json_budget",
 
 class ParseBudget:
     """The JSON one run parses and expects to parse; it picks the parser (see
-    ``ORJSON_FROM_BYTES``). Open one around a run with :func:`parse_budget`."""
+    ``ORJSON_FROM_BYTES``). Open one around a run with :func:`parse_budget`.
 
-    __slots__ = ("expected", "parsed")
+    ``keep``: the budget also holds every template the run parses, until the budget
+    goes. The CLI's process opens such a budget and exits without closing it, so that
+    nothing of a big assembly is freed one object at a time before the exit.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("expected", "kept", "parsed")
+
+    def __init__(self, *, keep: bool = False) -> None:
         self.parsed = 0
         self.expected = 0
+        self.kept: list[Any] | None = [] if keep else None
 
 
-def parse_budget() -> Token[ParseBudget | None] | None:
+def parse_budget(*, keep: bool = False) -> Token[ParseBudget | None] | None:
     """Open a budget for this run unless one is open: returns the token to pass to
     :func:`close_budget` (``None`` when an outer run's budget is kept)."""
     if _JSON_BUDGET.get() is not None:
         return None
-    return _JSON_BUDGET.set(ParseBudget())
+    return _JSON_BUDGET.set(ParseBudget(keep=keep))
 
 
 def close_budget(token: Token[ParseBudget | None] | None) -> None:
@@ -107,8 +113,12 @@ def parse(data: bytes, *, location: str) -> Any:
     parsed = fast_json(data)
     if parsed is not NOT_PARSED:
         _expect_depth(data, location)
-        return parsed
-    return parse_text(decode(data, location=location), location=location, data=data)
+    else:
+        parsed = parse_text(decode(data, location=location), location=location, data=data)
+    budget = _JSON_BUDGET.get()
+    if budget is not None and budget.kept is not None:
+        budget.kept.append(parsed)
+    return parsed
 
 
 NOT_PARSED = object()
