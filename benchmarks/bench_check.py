@@ -118,6 +118,23 @@ def _time(command: Sequence[str], *, reps: int, env: dict[str, str]) -> list[flo
     return times
 
 
+def _instructions(command: Sequence[str], *, env: dict[str, str]) -> int:
+    """The instructions one run of ``command`` executes, as valgrind's callgrind counts
+    them (a deterministic stand-in for time; memory stalls are not in it)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        check=False,
+    )
+    for line in done.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    raise SystemExit(f"valgrind gave no count for {command[0]}:\n{done.stderr[-2000:]}")
+
+
 def _templates(root: Path) -> list[str]:
     return sorted(str(p) for p in root.glob("*.template.json"))
 
@@ -141,6 +158,12 @@ def main() -> None:
         default=0.05,
         help="share of stateful resources left unprotected (0.05: a few findings per "
         "stack; 0 none; 0.72 about 3,100 findings on 100x100)",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions each fast tool runs, once, under valgrind "
+        "(callgrind): the same on a busy machine, where wall times are not",
     )
     parser.add_argument(
         "--no-orjson",
@@ -219,6 +242,15 @@ def main() -> None:
         for _ in range(args.reps):
             for name, command in interleaved:
                 measured[name] += _time(command, reps=1, env=env)
+        if args.instructions:
+            counts = {name: _instructions(command, env=env) for name, command in interleaved}
+            floor_count = counts["floor (json.load + loop)"]
+            for name, count in counts.items():
+                print(
+                    f"{total:>6} {name:<32} {count / 1e6:9.1f} M instructions  "
+                    f"{count / floor_count:.2f}x the floor",
+                    flush=True,
+                )
         for name, command, reps in tools:
             times = measured.get(name) or _time(command, reps=reps, env=env)
             rows.append({"size": total, "tool": name, "times": times})
