@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._records import Record
+from .._records import Record, set_field
 from ..cfn._knowledge import StatefulType
 from ..cfn._model import Assembly, Resource, Stack
 from ._backup_match import (
@@ -38,7 +38,7 @@ from ._values import is_intrinsic, references
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
 __all__ = ["BackupIndex", "Coverage", "Plan", "PlanRule", "Selection", "cadence"]
 
@@ -79,10 +79,21 @@ class Coverage(Record):
     #: Selections that may or may not select it (what made ``covered`` None).
     undecided: tuple[Selection, ...] = ()
 
+    # Resources tagged alike share one Coverage: the report asks each for its plans.
+    __memo_slots__ = ("_plans",)
+    if TYPE_CHECKING:
+        _plans: ClassVar[tuple[Plan, ...]]
+
     @property
     def plans(self) -> tuple[Plan, ...]:
+        try:
+            return self._plans
+        except AttributeError:
+            pass
         unique = {id(p): p for source in self.sources for p in source.plans}
-        return tuple(unique.values())
+        plans = tuple(unique.values())
+        set_field(self, "_plans", plans)
+        return plans
 
     @property
     def tiers(self) -> list[str]:

@@ -31,6 +31,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._backup_plans import Plan
+
 __all__ = ["AirGappedVault", "Copy", "RecoveryIndex", "RestoreSelection"]
 
 AIR_GAPPED_TYPE = "AWS::Backup::LogicallyAirGappedBackupVault"
@@ -89,6 +91,8 @@ class RecoveryIndex:
         self._by_tags: dict[Any, tuple[bool | None, tuple[RestoreSelection, ...]]] = {}
         self._by_tags_only = False
         self._selection_at: dict[tuple[int, str], RestoreSelection] = {}
+        self._copies: dict[tuple[int, str], tuple[Resource, tuple[Copy, ...]]] = {}
+        self._copies_to: dict[int, tuple[tuple[Plan, ...], tuple[str, ...]]] = {}
 
     def _ensure(self) -> None:
         if self._read:
@@ -225,7 +229,36 @@ class RecoveryIndex:
     # -- copies -----------------------------------------------------------------------
 
     def copies(self, stack: Stack, plan: Resource) -> tuple[Copy, ...]:
-        """Every copy action of the backup plan ``plan``, with its destination resolved."""
+        """Every copy action of the backup plan ``plan``, with its destination resolved
+        (worked out once per plan: the report asks for every resource a plan backs up)."""
+        key = (id(stack), plan.logical_id)
+        known = self._copies.get(key)
+        if known is not None and known[0] is plan:
+            return known[1]
+        found = self._read_copies(stack, plan)
+        self._copies[key] = (plan, found)
+        return found
+
+    def copies_to(self, plans: tuple[Plan, ...]) -> tuple[str, ...]:
+        """Where the copies of ``plans``' backups go, sorted: air-gapped vaults by logical
+        id with ``(air-gapped)``, other destinations as the template names them (worked
+        out once per tuple of plans: resources tagged alike share one)."""
+        known = self._copies_to.get(id(plans))
+        if known is not None and known[0] is plans:
+            return known[1]
+        destinations: set[str] = set()
+        for plan in plans:
+            body = plan.stack.resources.get(plan.logical_id)
+            if body is None:
+                continue
+            for copy in self.copies(plan.stack, body):
+                label = copy.vault.logical_id if copy.vault is not None else copy.destination
+                destinations.add(f"{label} (air-gapped)" if copy.vault is not None else label)
+        found = tuple(sorted(destinations))
+        self._copies_to[id(plans)] = (plans, found)
+        return found
+
+    def _read_copies(self, stack: Stack, plan: Resource) -> tuple[Copy, ...]:
         self._ensure()
         rules = get_path(plan.properties, "BackupPlan.BackupPlanRule")
         found: list[Copy] = []

@@ -33,12 +33,4 @@ def recovery_columns(
         tested = _TESTED[covered]
     else:
         tested = "n/a"
-    destinations: set[str] = set()
-    for plan in plans:
-        body = plan.stack.resources.get(plan.logical_id)
-        if body is None:
-            continue
-        for copy in recovery.copies(plan.stack, body):
-            label = copy.vault.logical_id if copy.vault is not None else copy.destination
-            destinations.add(f"{label} (air-gapped)" if copy.vault is not None else label)
-    return tested, tuple(sorted(destinations))
+    return tested, recovery.copies_to(plans)
