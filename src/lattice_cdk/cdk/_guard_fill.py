@@ -200,10 +200,9 @@ def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> b
     if known.member is not None and plan.backup_tag is not None:
         # Not covered by the type-based Tags aspect (a cluster's members must not be).
         key, value = plan.backup_tag
-        if TagManager.is_taggable_v2(resource):
-            resource.cdk_tag_manager.set_tag(key, value)  # type: ignore[attr-defined]
-        elif TagManager.is_taggable(resource):
-            resource.tags.set_tag(key, value)  # type: ignore[attr-defined]
+        manager = TagManager.of(resource)  # either kind of taggable, in one round trip
+        if manager is not None:
+            manager.set_tag(key, value)
     return True
 
 
@@ -298,7 +297,9 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
     termination protection on a root stack that needs it."""
     template_files.append(stack.template_file)
     options = stack.template_options
-    metadata = dict(options.metadata or {})
+    # jsii.get/set on the options object: through its dynamic proxy, reading
+    # ``.metadata`` costs two round trips and setting it three.
+    metadata = dict(jsii.get(options, "metadata") or {})
     if ENVIRONMENT_CONTEXT_KEY in metadata:
         pass  # the app named it
     elif _includes_a_template(stack):
@@ -309,7 +310,7 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
         stack.tags.set_tag(ENVIRONMENT_CONTEXT_KEY, plan.environment)
     else:
         metadata[ENVIRONMENT_CONTEXT_KEY] = plan.environment
-        options.metadata = metadata
+        jsii.set(options, "metadata", metadata)
     if isinstance(stack, NestedStack) or not plan.termination_protection:
         return  # termination protection belongs to the root stack
     if stack.termination_protection:
