@@ -42,13 +42,12 @@ from .._records import Record
 from ..cfn import Resource
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..checker.judge import protection_state
+from ._cfn_type import l1_type
 from ._context import ENVIRONMENT_CONTEXT_KEY
 from ._guard_acks import TERMINATION_PROTECTION_RULE, stack_acknowledges
 
 __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
 
-# CloudFormation type of each L1 proxy class, read once per class.
-_TYPES: dict[type, str | None] = {}
 # Python attribute names each L1 class has, read once per class.
 _ATTRIBUTES: dict[type, frozenset[str]] = {}
 #: The resource a nested stack is in its parent.
@@ -174,13 +173,11 @@ def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], dict[Stack, set[
 
 
 def _type_of(cls: type) -> str | None:
-    """The CloudFormation type of an L1 class; ``None`` for the generic ``CfnResource``
-    (custom resources, types written by hand: no L1 properties to read)."""
-    if cls not in _TYPES:
-        name = getattr(cls, "CFN_RESOURCE_TYPE_NAME", None) if cls is not CfnResource else None
-        _TYPES[cls] = name if isinstance(name, str) else None
+    """The CloudFormation type of an L1 class (:func:`~._cfn_type.l1_type`), noting the
+    class's attributes the first time."""
+    if cls not in _ATTRIBUTES:
         _ATTRIBUTES[cls] = frozenset(dir(cls))
-    return _TYPES[cls]
+    return l1_type(cls)
 
 
 def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> bool:
