@@ -5,17 +5,34 @@ Runs one prod stack of N buckets and N tables (default 60 + 60) as a whole
 all alike:
 
 - ``empty``: the same imports and an empty stack (the fixed cost of a CDK process);
-- ``plain``: ``s3.Bucket`` / ``dynamodb.Table`` given by hand what Lattice gives in prod
-  (retain, versioning, KMS, public access blocked, SSL, lifecycle, PITR 35 days,
-  deletion protection, tags), plus a vault, plan and one tag selection;
+- ``plain``: by hand, with plain aws-cdk-lib, what Lattice's prod template holds:
+  ``s3.Bucket`` / ``dynamodb.Table`` with retain, versioning, KMS, public access
+  blocked, SSL, the noncurrent-version lifecycle, PITR 35 days, deletion protection and
+  the backup tag; a retained KMS key and a locked vault denying recovery-point deletes;
+  a logically air-gapped vault (L1) the daily and monthly rules copy to; a plan with
+  Lattice's daily, weekly, monthly (cold after 90 days) and continuous rules and a
+  tag selection; restore testing of S3 and DynamoDB (L1 plan and two selections); the
+  Audit Manager framework with Lattice's seven controls, its two report plans and their
+  retained report bucket; termination protection on the stack;
 - ``lattice``: ``LatticeBucket`` / ``LatticeTable`` in prod.
 
 It reports min and median wall and CPU time, the whole-process ratio lattice / plain,
 the per-resource ratio (lattice - empty) / (plain - empty), and each template's
 resource count and size. The target is at most 1.3x per resource.
 
+Equal protections are checked, not assumed: both templates have the same resources per
+type, and the same protection per resource (:func:`protections`: removal policies,
+versioning, encryption, public access, lifecycle, PITR, deletion protection, the
+``lattice:backup`` tag, key rotation, vault lock and access policy, air-gapped
+retention bounds, each plan rule's schedule, lifecycle and copies, the selection's tag,
+the restore tests, the framework's controls, the reports, the role's policies, the
+stack's termination protection). The benchmark prints both and exits 1 when they
+differ. What differs is what Lattice adds beyond protection: its name, protection and
+plan tags and its Metadata on each resource, and resource names.
+
     python benchmarks/bench_constructs.py              # 5 runs each, N=60
     python benchmarks/bench_constructs.py --runs 9 --count 100 --json out.json
+    python benchmarks/bench_constructs.py --compare-only   # resources and protections
 """
 
 from __future__ import annotations
@@ -39,7 +56,8 @@ APP = """
 import os, sys
 import aws_cdk as cdk
 from aws_cdk import Duration, RemovalPolicy, Tags
-from aws_cdk import aws_backup as backup, aws_dynamodb as dynamodb, aws_kms as kms
+from aws_cdk import aws_backup as backup, aws_dynamodb as dynamodb, aws_events as events
+from aws_cdk import aws_iam as iam, aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
 FLAVOUR, COUNT, OUTDIR = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -48,31 +66,103 @@ stack = cdk.Stack(app, "Bench")
 KEY = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
 
 if FLAVOUR == "plain":
+    # By hand, what LatticeBucket / LatticeTable build in prod (see the docstring).
+    RETAIN = RemovalPolicy.RETAIN
+    stack.termination_protection = True
+    role = iam.Role(stack, "BackupRole", assumed_by=iam.ServicePrincipal("backup.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(name) for name in (
+            "service-role/AWSBackupServiceRolePolicyForBackup",
+            "service-role/AWSBackupServiceRolePolicyForRestores",
+            "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore")])
     vault = backup.BackupVault(stack, "Vault", encryption_key=kms.Key(stack, "Key",
-        enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN),
-        removal_policy=RemovalPolicy.RETAIN, block_recovery_point_deletion=True,
+        enable_key_rotation=True, removal_policy=RETAIN),
+        removal_policy=RETAIN, block_recovery_point_deletion=True,
         lock_configuration=backup.LockConfiguration(min_retention=Duration.days(30)))
+    air_gapped = backup.CfnLogicallyAirGappedBackupVault(stack, "AirGapped",
+        backup_vault_name="bench-air-gapped", min_retention_days=30, max_retention_days=2555)
+    air_gapped.apply_removal_policy(RETAIN)
+    copy_to = backup.BackupVault.from_backup_vault_arn(stack, "AirGappedVault",
+        air_gapped.attr_backup_vault_arn)
+
+    def rule(name, cron, days, cold=None, copy=False, continuous=None):
+        return backup.BackupPlanRule(rule_name=name,
+            schedule_expression=events.Schedule.expression(cron), delete_after=Duration.days(days),
+            move_to_cold_storage_after=Duration.days(cold) if cold else None,
+            enable_continuous_backup=continuous, copy_actions=[backup.BackupPlanCopyActionProps(
+                destination_backup_vault=copy_to, delete_after=Duration.days(days))]
+            if copy else None)
+
     plan = backup.BackupPlan(stack, "Plan", backup_vault=vault, backup_plan_rules=[
-        backup.BackupPlanRule.daily(), backup.BackupPlanRule.weekly(),
-        backup.BackupPlanRule.monthly7_year()])
-    tagged = backup.BackupResource.from_tag("lattice:backup", "prod")
-    plan.add_selection("Tagged", resources=[tagged])
-    for i in range(COUNT):
-        bucket = s3.Bucket(stack, f"Bucket{i}", versioned=True,
+        rule("Daily", "cron(0 5 * * ? *)", 30, copy=True),
+        rule("Weekly", "cron(0 5 ? * SAT *)", 365),
+        rule("Monthly", "cron(0 5 1 * ? *)", 2555, cold=90, copy=True),
+        rule("Continuous", "cron(0 5 * * ? *)", 30, continuous=True)])
+    plan.add_selection("Tagged", role=role,
+        resources=[backup.BackupResource.from_tag("lattice:backup", "prod")])
+    restore = backup.CfnRestoreTestingPlan(stack, "RestoreTesting",
+        restore_testing_plan_name="bench_restore_testing", schedule_expression="cron(0 7 2 * ? *)",
+        start_window_hours=8, recovery_point_selection=backup.CfnRestoreTestingPlan.
+        RestoreTestingRecoveryPointSelectionProperty(algorithm="LATEST_WITHIN_WINDOW",
+            include_vaults=["*"], recovery_point_types=["SNAPSHOT"], selection_window_days=31))
+    for kind in ("S3", "DynamoDB"):
+        backup.CfnRestoreTestingSelection(stack, f"{kind}RestoreTest",
+            restore_testing_plan_name="bench_restore_testing",
+            restore_testing_selection_name=f"{kind}_prod", protected_resource_type=kind,
+            iam_role_arn=role.role_arn, protected_resource_arns=["*"], validation_window_hours=1,
+            protected_resource_conditions=backup.CfnRestoreTestingSelection.
+            ProtectedResourceConditionsProperty(string_equals=[backup.CfnRestoreTestingSelection.
+                KeyValueProperty(key="aws:ResourceTag/lattice:backup", value="prod")]),
+        ).node.add_dependency(restore)
+    scope = {"Tags": [{"Key": "lattice:environment", "Value": "prod"}]}
+    framework = backup.CfnFramework(stack, "Framework", framework_controls=[
+        backup.CfnFramework.FrameworkControlProperty(control_name=name, control_scope=scope,
+            control_input_parameters=[backup.CfnFramework.ControlInputParameterProperty(
+                parameter_name=k, parameter_value=v) for k, v in params.items()] or None)
+        for name, params in (
+            ("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", {}),
+            ("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK", {"requiredFrequencyUnit":
+                "hours", "requiredFrequencyValue": "24", "requiredRetentionDays": "30"}),
+            ("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK", {"requiredRetentionDays": "30"}),
+            ("BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED", {}),
+            ("BACKUP_RECOVERY_POINT_ENCRYPTED", {}),
+            ("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", {"minRetentionDays": "30"}),
+            ("RESTORE_TIME_FOR_RESOURCES_MEET_TARGET", {"maxRestoreTime": "720"}))])
+
+    def bucket(id, expire_uploads=True):
+        made = s3.Bucket(stack, id, versioned=True,
             encryption=s3.BucketEncryption.KMS_MANAGED, bucket_key_enabled=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL, enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN, lifecycle_rules=[s3.LifecycleRule(
-                noncurrent_version_expiration=Duration.days(30),
-                abort_incomplete_multipart_upload_after=Duration.days(7))])
+            removal_policy=RETAIN, lifecycle_rules=[s3.LifecycleRule(
+                id="lattice-noncurrent-expiry", noncurrent_version_expiration=Duration.days(30),
+                abort_incomplete_multipart_upload_after=Duration.days(7) if expire_uploads
+                else None)])
+        Tags.of(made).add("lattice:environment", "prod")
+        Tags.of(made).add("lattice:backup", "prod")
+        return made
+
+    reports = bucket("Reports", expire_uploads=False)
+    reports.add_to_resource_policy(iam.PolicyStatement(actions=["s3:PutObject"],
+        principals=[iam.ArnPrincipal(stack.format_arn(service="iam", region="", resource="role",
+            resource_name="aws-service-role/reports.backup.amazonaws.com/"
+            "AWSServiceRoleForBackupReports"))],
+        resources=[reports.arn_for_objects("*")],
+        conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}))
+    for template, id in (("RESOURCE_COMPLIANCE_REPORT", "ResourceReport"),
+                         ("CONTROL_COMPLIANCE_REPORT", "ControlReport")):
+        backup.CfnReportPlan(stack, id, report_delivery_channel={"S3BucketName":
+            reports.bucket_name, "S3KeyPrefix": "lattice/prod", "Formats": ["CSV", "JSON"]},
+            report_setting={"ReportTemplate": template,
+                            "FrameworkArns": [framework.attr_framework_arn]})
+    for i in range(COUNT):
+        bucket(f"Bucket{i}")
         table = dynamodb.Table(stack, f"Table{i}", partition_key=KEY,
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.AWS_MANAGED, deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=RETAIN,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True, recovery_period_in_days=35))
-        for resource in (bucket, table):
-            Tags.of(resource).add("lattice:environment", "prod")
-            Tags.of(resource).add("lattice:backup", "prod")
+        Tags.of(table).add("lattice:environment", "prod")
+        Tags.of(table).add("lattice:backup", "prod")
 elif FLAVOUR == "lattice":
     from lattice_cdk import LatticeBucket, LatticeTable
     for i in range(COUNT):
@@ -82,8 +172,101 @@ app.synth()
 """
 
 
-def run_once(flavour: str, count: int, app: Path) -> tuple[float, float, int, int]:
-    """Wall and CPU seconds of one process, and its template's resources and bytes."""
+#: Per type, the properties that make up its protection (compared between flavours);
+#: names, tags other than the selection's, descriptions and Lattice's metadata are not.
+PROTECTION_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "AWS::S3::Bucket": (
+        "VersioningConfiguration",
+        "BucketEncryption",
+        "PublicAccessBlockConfiguration",
+        "LifecycleConfiguration",
+    ),
+    "AWS::DynamoDB::Table": (
+        "BillingMode",
+        "DeletionProtectionEnabled",
+        "PointInTimeRecoverySpecification",
+        "SSESpecification",
+    ),
+    "AWS::KMS::Key": ("EnableKeyRotation",),
+    "AWS::Backup::BackupVault": ("AccessPolicy", "LockConfiguration"),
+    "AWS::Backup::LogicallyAirGappedBackupVault": ("MinRetentionDays", "MaxRetentionDays"),
+    "AWS::Backup::RestoreTestingPlan": (
+        "RecoveryPointSelection",
+        "ScheduleExpression",
+        "StartWindowHours",
+    ),
+    "AWS::Backup::RestoreTestingSelection": (
+        "ProtectedResourceType",
+        "ProtectedResourceArns",
+        "ProtectedResourceConditions",
+        "ValidationWindowHours",
+    ),
+    "AWS::IAM::Role": ("ManagedPolicyArns",),
+}
+
+
+def protections(template: dict[str, Any]) -> dict[str, list[str]]:
+    """Per resource type, the sorted protection of each resource (as JSON): removal
+    policies, the :data:`PROTECTION_PROPERTIES`, the backup tag, each plan rule's
+    schedule, lifecycle and copies, each framework control, each report's template, and
+    the stack's termination protection."""
+    found: dict[str, list[str]] = {
+        "stack": [json.dumps(template["Manifest"].get("terminationProtection", False))]
+    }
+    for body in template["Resources"].values():
+        kind, props = body["Type"], body.get("Properties", {})
+        view: dict[str, Any] = {
+            "DeletionPolicy": body.get("DeletionPolicy"),
+            "UpdateReplacePolicy": body.get("UpdateReplacePolicy"),
+        }
+        for name in PROTECTION_PROPERTIES.get(kind, ()):
+            view[name] = props.get(name)
+        tags = {t["Key"]: t["Value"] for t in props.get("Tags", []) if isinstance(t, dict)}
+        view["backup tag"] = tags.get("lattice:backup")
+        if kind == "AWS::Backup::BackupPlan":
+            view["rules"] = [
+                (
+                    r["ScheduleExpression"],
+                    r["Lifecycle"],
+                    r.get("EnableContinuousBackup"),
+                    [c["Lifecycle"] for c in r.get("CopyActions", [])],
+                )
+                for r in props["BackupPlan"]["BackupPlanRule"]
+            ]
+        elif kind == "AWS::Backup::BackupSelection":
+            # By tag lattice:backup=prod, whether as ListOfTags or as Conditions.
+            selection = props["BackupSelection"]
+            view["by tag"] = sorted(
+                [t["ConditionKey"].removeprefix("aws:ResourceTag/"), t["ConditionValue"]]
+                for t in selection.get("ListOfTags", [])
+                + selection.get("Conditions", {}).get("StringEquals", [])
+                if t["ConditionKey"].endswith("lattice:backup")
+            )
+        elif kind == "AWS::Backup::Framework":
+            view["controls"] = props["FrameworkControls"]
+        elif kind == "AWS::Backup::ReportPlan":
+            view["report"] = props["ReportSetting"]["ReportTemplate"]
+        found.setdefault(kind, []).append(json.dumps(view, sort_keys=True))
+    return {kind: sorted(views) for kind, views in found.items()}
+
+
+def compare(plain: dict[str, Any], lattice: dict[str, Any]) -> list[str]:
+    """Print both flavours' resources per type; return the types whose protection differs."""
+    ours, theirs = protections(plain), protections(lattice)
+    print(f"{'resources per type':44} {'plain':>6} {'lattice':>8}")
+    for kind in sorted(set(ours) | set(theirs) - {"stack"}):
+        if kind != "stack":
+            print(f"  {kind:42} {len(ours.get(kind, [])):6} {len(theirs.get(kind, [])):8}")
+    differ = [
+        kind for kind in sorted(set(ours) | set(theirs)) if ours.get(kind) != theirs.get(kind)
+    ]
+    print("protections: " + ("equal" if not differ else "DIFFER in " + ", ".join(differ)))
+    return differ
+
+
+def run_once(flavour: str, count: int, app: Path) -> tuple[float, float, int, int, Any]:
+    """Wall and CPU seconds of one process, its template's resources and bytes, and the
+    template (with the manifest's termination protection under ``Manifest``)."""
     with tempfile.TemporaryDirectory(prefix="constructs-bench-") as outdir:
         env = {
             **os.environ,
@@ -107,7 +290,10 @@ def run_once(flavour: str, count: int, app: Path) -> tuple[float, float, int, in
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         template = Path(outdir) / "Bench.template.json"
         text = template.read_text()
-        return wall, cpu, len(json.loads(text).get("Resources", {})), len(text)
+        parsed = json.loads(text)
+        manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+        parsed["Manifest"] = manifest["artifacts"]["Bench"]["properties"]
+        return wall, cpu, len(parsed.get("Resources", {})), len(text), parsed
 
 
 def main() -> None:
@@ -115,8 +301,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--count", type=int, default=60, help="buckets, and as many tables")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--compare-only",
+        action="store_true",
+        help="build plain and lattice once and compare their resources and protections",
+    )
     args = parser.parse_args()
-    samples: dict[str, list[tuple[float, float, int, int]]] = {f: [] for f in FLAVOURS}
+    if args.compare_only:
+        with tempfile.TemporaryDirectory(prefix="constructs-app-") as folder:
+            app = Path(folder) / "app.py"
+            app.write_text(APP)
+            built = [run_once(f, args.count, app)[4] for f in ("plain", "lattice")]
+        raise SystemExit(1 if compare(*built) else 0)
+    samples: dict[str, list[tuple[float, float, int, int, Any]]] = {f: [] for f in FLAVOURS}
     with tempfile.TemporaryDirectory(prefix="constructs-app-") as folder:
         app = Path(folder) / "app.py"
         app.write_text(APP)
@@ -161,8 +358,12 @@ def main() -> None:
         f"(target <= {TARGET_RATIO}x); template {figures['ratio_template_bytes']:.2f}x bytes, "
         f"{figures['ratio_resources']:.2f}x resources"
     )
+    differ = compare(samples["plain"][0][4], samples["lattice"][0][4])
+    figures["protections_differ"] = differ
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    if differ:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

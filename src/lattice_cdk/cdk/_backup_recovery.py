@@ -14,6 +14,7 @@ from constructs import Construct, IConstruct
 
 from .._policy import StatefulnessPolicy
 from ._air_gapped import AirGappedVault
+from ._cfn_type import cfn_type
 from ._restore_testing import RestoreTesting
 
 __all__ = ["AirGappedVault", "RestoreTesting", "add_restore_test", "build_recovery"]
@@ -40,4 +41,4 @@ def build_recovery(
 def add_restore_test(tests: RestoreTesting | None, node: IConstruct) -> None:
     """Restore-test ``node``'s type when it is an L1 of a type restore testing supports."""
     if tests is not None and isinstance(node, CfnResource):
-        tests.add_resource_type(node.cfn_resource_type)
+        tests.add_resource_type(cfn_type(node))

@@ -28,6 +28,7 @@ from constructs import Construct, IValidation
 
 from ..cfn._knowledge import stateful_types
 from ..checker.rules.lat1305_backup_quota import MAX_ARNS, MAX_WILDCARD_ARNS
+from ._cfn_type import cfn_type
 from ._tags import BACKUP_TAG, PLAN_TAG
 
 __all__ = [
@@ -160,7 +161,7 @@ class SelectsSomething:
         known = stateful_types()
         for node in self._construct.node.find_all():
             if isinstance(node, CfnResource):
-                found = known.get(node.cfn_resource_type)
+                found = known.get(cfn_type(node))
                 if found is not None and found.aws_backup:
                     return []
         return [

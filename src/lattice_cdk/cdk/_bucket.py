@@ -94,19 +94,14 @@ class LatticeBucket(s3.Bucket):
                 fix="remove versioned=False.",
                 code="versioning-required",
             )
+        shared = _Shared.of(scope)
         lifecycle = list(bucket_props.pop("lifecycle_rules", None) or [])
         if p.versioning:
-            lifecycle.append(
-                s3.LifecycleRule(
-                    id="lattice-noncurrent-expiry",
-                    noncurrent_version_expiration=Duration.days(p.backup_retention_days),
-                    abort_incomplete_multipart_upload_after=Duration.days(7),
-                )
-            )
+            lifecycle.append(shared.expiry(p.backup_retention_days))
         defaults: dict[str, Any] = {
             "encryption": s3.BucketEncryption.KMS_MANAGED,
             "bucket_key_enabled": True,
-            "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+            "block_public_access": shared.block_all,
             "enforce_ssl": True,
         }
         if bucket_props.get("encryption_key") is not None:
@@ -137,6 +132,38 @@ class LatticeBucket(s3.Bucket):
     def bucket(self) -> s3.Bucket:
         """The bucket itself (kept from when it wrapped one)."""
         return self
+
+
+class _Shared:
+    """What every LatticeBucket of one scope passes alike, made once per scope: each
+    ``Duration`` and ``BlockPublicAccess.BLOCK_ALL`` is a jsii object, a round trip to
+    Node to make or read. Kept on the scope, as the context is (``_context``)."""
+
+    _ATTR = "_lattice_bucket_shared"
+
+    def __init__(self) -> None:
+        self.block_all = s3.BlockPublicAccess.BLOCK_ALL
+        self._expiry: dict[int, s3.LifecycleRule] = {}
+
+    @classmethod
+    def of(cls, scope: Construct) -> _Shared:
+        shared: _Shared | None = getattr(scope, cls._ATTR, None)
+        if shared is None:
+            shared = cls()
+            setattr(scope, cls._ATTR, shared)
+        return shared
+
+    def expiry(self, days: int) -> s3.LifecycleRule:
+        """Lattice's lifecycle rule: noncurrent versions expire after ``days``,
+        incomplete multipart uploads after 7."""
+        rule = self._expiry.get(days)
+        if rule is None:
+            rule = self._expiry[days] = s3.LifecycleRule(
+                id="lattice-noncurrent-expiry",
+                noncurrent_version_expiration=Duration.days(days),
+                abort_incomplete_multipart_upload_after=Duration.days(7),
+            )
+        return rule
 
 
 def check_name(name: object) -> None:

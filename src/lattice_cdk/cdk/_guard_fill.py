@@ -42,13 +42,12 @@ from .._records import Record
 from ..cfn import Resource
 from ..cfn._knowledge import PropertyCheck, StatefulType, stateful_types
 from ..checker.judge import protection_state
+from ._cfn_type import l1_type
 from ._context import ENVIRONMENT_CONTEXT_KEY
 from ._guard_acks import TERMINATION_PROTECTION_RULE, stack_acknowledges
 
 __all__ = ["FillPlan", "Filled", "fill", "plan_for", "stages_and_stacks"]
 
-# CloudFormation type of each L1 proxy class, read once per class.
-_TYPES: dict[type, str | None] = {}
 # Python attribute names each L1 class has, read once per class.
 _ATTRIBUTES: dict[type, frozenset[str]] = {}
 #: The resource a nested stack is in its parent.
@@ -174,13 +173,11 @@ def fill(scope: IConstruct, plan: FillPlan) -> tuple[list[str], dict[Stack, set[
 
 
 def _type_of(cls: type) -> str | None:
-    """The CloudFormation type of an L1 class; ``None`` for the generic ``CfnResource``
-    (custom resources, types written by hand: no L1 properties to read)."""
-    if cls not in _TYPES:
-        name = getattr(cls, "CFN_RESOURCE_TYPE_NAME", None) if cls is not CfnResource else None
-        _TYPES[cls] = name if isinstance(name, str) else None
+    """The CloudFormation type of an L1 class (:func:`~._cfn_type.l1_type`), noting the
+    class's attributes the first time."""
+    if cls not in _ATTRIBUTES:
         _ATTRIBUTES[cls] = frozenset(dir(cls))
-    return _TYPES[cls]
+    return l1_type(cls)
 
 
 def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> bool:
@@ -200,10 +197,9 @@ def _fill_resource(resource: CfnResource, known: _TypePlan, plan: FillPlan) -> b
     if known.member is not None and plan.backup_tag is not None:
         # Not covered by the type-based Tags aspect (a cluster's members must not be).
         key, value = plan.backup_tag
-        if TagManager.is_taggable_v2(resource):
-            resource.cdk_tag_manager.set_tag(key, value)  # type: ignore[attr-defined]
-        elif TagManager.is_taggable(resource):
-            resource.tags.set_tag(key, value)  # type: ignore[attr-defined]
+        manager = TagManager.of(resource)  # either kind of taggable, in one round trip
+        if manager is not None:
+            manager.set_tag(key, value)
     return True
 
 
@@ -298,7 +294,9 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
     termination protection on a root stack that needs it."""
     template_files.append(stack.template_file)
     options = stack.template_options
-    metadata = dict(options.metadata or {})
+    # jsii.get/set on the options object: through its dynamic proxy, reading
+    # ``.metadata`` costs two round trips and setting it three.
+    metadata = dict(jsii.get(options, "metadata") or {})
     if ENVIRONMENT_CONTEXT_KEY in metadata:
         pass  # the app named it
     elif _includes_a_template(stack):
@@ -309,7 +307,7 @@ def _fill_stack(stack: Stack, plan: FillPlan, template_files: list[str]) -> None
         stack.tags.set_tag(ENVIRONMENT_CONTEXT_KEY, plan.environment)
     else:
         metadata[ENVIRONMENT_CONTEXT_KEY] = plan.environment
-        options.metadata = metadata
+        jsii.set(options, "metadata", metadata)
     if isinstance(stack, NestedStack) or not plan.termination_protection:
         return  # termination protection belongs to the root stack
     if stack.termination_protection:
