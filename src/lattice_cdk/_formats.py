@@ -66,7 +66,7 @@ def count_findings(findings: Iterable[Finding]) -> dict[str, int]:
         if finding.acknowledged is not None:
             counts["acknowledged"] += 1
         else:
-            counts[finding.severity.value] += 1
+            counts[finding.severity] += 1  # a StrEnum: equal to its value, and as fast
     return counts
 
 
@@ -152,7 +152,7 @@ def _text(
     if lines:
         lines.append("")
     for f in findings:
-        what = f"{f.rule_id} {f.severity.value:<7} {printable(_where(f))}"
+        what = f"{f.rule_id} {f.severity:<7} {printable(_where(f))}"
         if f.logical_id and f.construct_path:
             what += f" ({printable(f.logical_id)})"
         lines.append(what)
