@@ -85,8 +85,7 @@ def _make_init(name: str, fields: tuple[str, ...], defaults: dict[str, Any], *, 
         "__init__",
         tuple(defaults[field] for field in fields if field in defaults) or None,
     )
-    init.__qualname__ = f"{name}.__init__"
-    return init
+    return init  # its __qualname__ is the code's co_qualname
 
 
 def _first_init(cls: type, name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> Any:
@@ -94,14 +93,13 @@ def _first_init(cls: type, name: str, fields: tuple[str, ...], defaults: dict[st
     and runs it: a record class that is never instantiated never compiles one."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init = make_init(cls)
-        init(self, *args, **kwargs)
+        make_init()(self, *args, **kwargs)
 
-    def make_init(owner: type = cls) -> Any:
-        init = owner.__dict__["__init__"]
+    def make_init() -> Any:
+        init = cls.__dict__["__init__"]
         if getattr(init, "_lattice_first", False):
-            init = _make_init(name, fields, defaults, post=hasattr(owner, "__post_init__"))
-            type.__setattr__(owner, "__init__", init)
+            init = _make_init(name, fields, defaults, post=hasattr(cls, "__post_init__"))
+            type.__setattr__(cls, "__init__", init)
         return init
 
     __init__._lattice_first = True  # type: ignore[attr-defined]

@@ -185,12 +185,11 @@ class BackupIndex:
         # When every group selects by tags alone, its verdicts depend on the tags (and
         # where the stack deploys) only: resources tagged alike are judged once, and
         # share one coverage when no selection names them.
-        key = (stack.place, tags_known, tuple(tags.items())) if self._by_tags_only else None
+        key = None
+        if self._by_tags_only:
+            key = _hashable((stack.place, tags_known, tuple(tags.items())))
         if key is not None and by_ref is None:
-            try:
-                known = self._shared.get(key)
-            except TypeError:  # a tag value that cannot be hashed (an odd manifest)
-                key = known = None
+            known = self._shared.get(key)
             if known is not None:
                 return known
         sources: list[_PlanSet] = []
@@ -201,10 +200,7 @@ class BackupIndex:
                 sources.append(self._single(selection.plan))
             elif selected is not False:
                 undecided.append(selection)
-        try:
-            found = self._by_tags.get(key) if key is not None else None
-        except TypeError:  # a tag value that cannot be hashed (an odd manifest)
-            key = found = None
+        found = self._by_tags.get(key) if key is not None else None
         if found is None:
             found = self._judge_groups(stack, resource, knowledge, tags, tags_known)
             if key is not None:
@@ -387,6 +383,15 @@ class BackupIndex:
         if flat is not None:
             return Target("pattern", flat)
         return Target("unknown", short(item))
+
+
+def _hashable(key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """``key``, or None when a tag value in it cannot be hashed (an odd manifest)."""
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _outputs(stack: Stack) -> Mapping[str, Any]:

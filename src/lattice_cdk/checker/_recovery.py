@@ -293,10 +293,15 @@ class RecoveryIndex:
         return Copy(rule, retention, flat, vault, vault is not None)
 
 
+def _types_of() -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for kind, testable in RESTORE_TESTABLE.items():
+        found[testable.protected_type] = (*found.get(testable.protected_type, ()), kind)
+    return found
+
+
 #: Restore testing's protected resource types, each with the resource types it covers.
-_TYPES_OF: dict[str, tuple[str, ...]] = {}
-for _kind, _testable in RESTORE_TESTABLE.items():
-    _TYPES_OF[_testable.protected_type] = (*_TYPES_OF.get(_testable.protected_type, ()), _kind)
+_TYPES_OF = _types_of()
 
 
 def literal_int(value: Any) -> Any:
