@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lattice_cdk import InputError
-from lattice_cdk._files import exclusive, write_atomic
+from lattice_cdk._files import exclusive, refuse_inputs, write_atomic
 
 from .helpers import run_lattice
 
@@ -58,6 +58,22 @@ def test_writing_over_an_input_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\[output-is-input\]"):
         write_atomic(tmp_path / "." / "in.json", "x", inputs=[source])
     assert source.read_text(encoding="utf-8") == "{}"
+
+
+def test_a_device_or_pipe_target_is_no_input(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text("{}", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    missing = tmp_path / "gone.json"
+    # A device or a pipe is never compared with the inputs (Lattice reads regular files
+    # only), even one that is not there any more; a regular file still is.
+    refuse_inputs(os.devnull, [source, missing])
+    refuse_inputs(fifo, [source, missing])
+    with pytest.raises(InputError, match=r"\[output-is-input\]"):
+        refuse_inputs(tmp_path / "." / "in.json", [missing, source])
+    with pytest.raises(InputError, match=r"\[output-is-input\]"):
+        refuse_inputs(missing, [source, missing])
 
 
 def test_a_link_out_of_the_tree_is_not_followed(tmp_path: Path) -> None:

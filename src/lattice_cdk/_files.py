@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -31,7 +32,19 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 def refuse_inputs(path: str | Path, inputs: Iterable[str | Path]) -> None:
     """Raise ``[output-is-input]`` when ``path`` is one of ``inputs`` (call it before
-    the work, when a verb writes more than one file)."""
+    the work, when a verb writes more than one file).
+
+    A device, pipe or socket (``/dev/null``, ``/dev/stdout``) is never an input:
+    Lattice reads regular files only, so such a target is not compared with each one.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and (
+        stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+    ):
+        return
     for source in inputs:
         if same_file(path, source):
             raise InputError(

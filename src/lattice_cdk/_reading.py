@@ -51,10 +51,12 @@ def read_bytes(path: str | Path, *, limit: int, too_large_fix: str | None = None
         # Checked again on what was opened: the path may have been swapped in between.
         opened = os.fstat(fd)
         _expect_regular(opened, location, limit, too_large_fix)
-        # One read takes a regular file whole; the loop only runs for one that grows.
+        # One read takes a regular file whole: asked for one byte more than its size,
+        # it gives exactly its size. The loop runs only for a file that grew (or a
+        # read cut short), until the end.
         chunks = [os.read(fd, min(opened.st_size, limit) + 1)]
         size = len(chunks[0])
-        while size <= limit and chunks[-1]:
+        while size != opened.st_size and size <= limit and chunks[-1]:
             chunks.append(os.read(fd, min(1 << 20, limit + 1 - size)))
             size += len(chunks[-1])
     except OSError as exc:

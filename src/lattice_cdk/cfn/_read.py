@@ -244,7 +244,9 @@ def _expect_depth(data: bytes, location: str) -> None:
     backslashes go. Then strings go (after escapes, any two adjacent quotes can go
     without moving a string boundary; what is left between quotes is a string's
     brackets), so that what remains is the document's brackets. Each pass then removes
-    the innermost pairs; a document ``MAX_DEPTH`` passes do not empty is too deep.
+    the innermost pairs, one level: once what is left after k passes is at most
+    ``MAX_DEPTH - k`` pairs, the document is shallow enough; one that ``MAX_DEPTH``
+    passes do not empty is too deep.
     """
     skeleton = data.translate(_BRACKETS, _NOT_SKELETON)
     if b"\\" in skeleton:
@@ -255,8 +257,9 @@ def _expect_depth(data: bytes, location: str) -> None:
     brackets = skeleton.replace(b'""', b"")
     if b'"' in brackets:
         brackets = _STRING.sub(b"", brackets)
-    for _ in range(MAX_DEPTH):
-        if not brackets:
+    for done in range(MAX_DEPTH):
+        # What is left nests MAX_DEPTH - done deep at most when it is that many pairs.
+        if len(brackets) <= 2 * (MAX_DEPTH - done):
             return
         brackets = brackets.replace(b"[]", b"")
     if brackets:
