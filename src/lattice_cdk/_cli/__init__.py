@@ -181,8 +181,9 @@ def run() -> NoReturn:
     # objects, all of them), 5-10 ms on a big assembly, just before exiting.
     gc.disable()
     # The run's parse budget (main() keeps an open one), holding every template parsed
-    # until the exit: freed when a verb returns, a 10,000-resource assembly costs 5-10 ms
-    # of deallocation one object at a time.
+    # (and what check and report build from them, see cfn._read.hold) until the exit:
+    # freed when a verb returns, a 10,000-resource assembly costs 5-10 ms of
+    # deallocation one object at a time.
     from ..cfn._read import parse_budget
 
     parse_budget(keep=True)

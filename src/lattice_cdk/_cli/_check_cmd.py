@@ -62,6 +62,7 @@ def run_check(args: argparse.Namespace) -> CheckResult:
     progress on a long run when a person watches (:mod:`._progress`)."""
     from .._config import load_config
     from ..cfn import load
+    from ..cfn._read import hold
     from ..checker import check
     from ._ack_ids import require_known_rule_ids
     from ._progress import Progress, show_progress
@@ -77,7 +78,7 @@ def run_check(args: argparse.Namespace) -> CheckResult:
         extra_checks.append(lock_check(read_lock(lock)))
     progress = Progress() if show_progress() else None
     try:
-        return check(
+        result = check(
             assembly,
             environment=args.environment,
             config=config,
@@ -87,6 +88,8 @@ def run_check(args: argparse.Namespace) -> CheckResult:
     finally:
         if progress is not None:
             progress.clear()
+    hold(result)
+    return result
 
 
 def run(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ __all__ = [
     "expect_bytes",
     "expect_input",
     "fast_json",
+    "hold",
     "parse",
     "parse_budget",
     "parse_text",
@@ -76,6 +77,16 @@ def parse_budget(*, keep: bool = False) -> Token[ParseBudget | None] | None:
     if _JSON_BUDGET.get() is not None:
         return None
     return _JSON_BUDGET.set(ParseBudget(keep=keep))
+
+
+def hold(value: object) -> None:
+    """Let the run's budget hold ``value`` too, when it holds what the run parses (the
+    CLI's process, to its exit): what a run builds from its templates (the checked
+    assembly, the findings) is then not freed one object at a time before the exit
+    either."""
+    budget = _JSON_BUDGET.get()
+    if budget is not None and budget.kept is not None:
+        budget.kept.append(value)
 
 
 def close_budget(token: Token[ParseBudget | None] | None) -> None:
