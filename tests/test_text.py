@@ -29,6 +29,18 @@ def test_printable_escapes_what_a_terminal_would_act_on(raw: str, shown: str) ->
     printable(raw).encode("utf-8")  # and it always encodes
 
 
+def test_every_character_printable_escapes_is_one_isprintable_rejects() -> None:
+    # printable() passes text str.isprintable() accepts without looking further.
+    from lattice_cdk._text import _UNSAFE
+
+    unsafe = re.compile(_UNSAFE)
+    escaped = [chr(c) for c in range(0x110000) if unsafe.fullmatch(chr(c))]
+    assert len(escaped) == 32 + 33 + 2048 + 5 + 4
+    assert not any(c.isprintable() for c in escaped)
+    for c in escaped:
+        assert printable(f"a{c}b") != f"a{c}b"
+
+
 def test_md_text_keeps_html_links_mentions_and_code_spans_out() -> None:
     hostile = "<img src=x onerror=alert(1)></details> [x](https://e.example) @octocat `a|b`"
     text = md_text(hostile)

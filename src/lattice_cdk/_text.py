@@ -54,7 +54,9 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` with every control character, lone surrogate and bidi override shown
     as an escape; everything else (accents, CJK, emoji) as it is."""
-    if _unsafe().search(text) is None:
+    # Every such character is unprintable to str.isprintable() (categories Cc, Cs, Cf):
+    # text it passes has none, which it tells without a regular expression.
+    if text.isprintable() or _unsafe().search(text) is None:
         return text
     return _unsafe().sub(_escape, text)
 
