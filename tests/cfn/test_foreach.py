@@ -190,12 +190,31 @@ def test_a_loop_cloudformation_would_refuse_is_an_input_error(
     tmp_path: Path, loop: list[object], says: str
 ) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"Resources": {"Fn::ForEach::L": loop}}))
+    template = {"Transform": "AWS::LanguageExtensions", "Resources": {"Fn::ForEach::L": loop}}
+    path.write_text(json.dumps(template))
     with pytest.raises(InputError) as caught:
         load(path)
     assert caught.value.code == "malformed-template"
     assert says in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_a_loop_without_the_transform_is_refused_as_cloudformation_refuses_it(
+    tmp_path: Path,
+) -> None:
+    loop = ["X", ["a", "b"], {"T${X}": {"Type": "AWS::SNS::Topic"}}]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"Resources": {"Fn::ForEach::L": loop}}))
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert caught.value.code == "malformed-template"
+    assert "'Fn::ForEach::L' is an Fn::ForEach loop" in str(caught.value)
+    assert caught.value.fix == "declare 'Transform: AWS::LanguageExtensions' in the template."
+    # Under the transform, the same loop makes its two topics.
+    path.write_text(
+        json.dumps({"Transform": "AWS::LanguageExtensions", "Resources": {"Fn::ForEach::L": loop}})
+    )
+    assert sorted(load(path).stacks[0].resources) == ["Ta", "Tb"]
 
 
 def test_a_loop_inside_properties_expands_and_an_unknown_one_sets_its_resource_apart(

@@ -173,7 +173,7 @@ def _folder_template(path: Path) -> Stack | None:
     data = parse(raw, location=str(path))
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         return None
-    return template_stack(data, path=path, loops=b"Fn::ForEach::" in raw)
+    return template_stack(data, path=path, source=raw)
 
 
 def _problem(error: InputError, path: Path) -> InputProblem:

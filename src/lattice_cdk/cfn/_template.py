@@ -52,7 +52,7 @@ def load_template_file(
     return template_stack(
         parse(data, location=str(path)),
         path=path,
-        loops=_FOREACH_BYTES in data,
+        source=data,
         name=name,
         construct_paths=construct_paths,
         in_assembly=in_assembly,
@@ -64,16 +64,16 @@ def template_stack(
     parsed: Any,
     *,
     path: Path,
-    loops: bool,
+    source: bytes | str,
     name: str | None = None,
     construct_paths: Mapping[str, str] | None = None,
     in_assembly: bool = False,
     **stack_fields: Any,
 ) -> Stack:
-    """The :class:`Stack` of a parsed template file (``loops``: whether its text holds
-    ``Fn::ForEach::``; ``in_assembly``: as for :func:`load_template_file`)."""
+    """The :class:`Stack` of a parsed template file (``source``: the text it was parsed
+    from; ``in_assembly``: as for :func:`load_template_file`)."""
     location = str(path)
-    template, unevaluated = _as_deployed(parsed, location=location, loops=loops)
+    template, unevaluated = _as_deployed(parsed, location=location, source=source)
     by_type = check_shape(template, location=location, empty_stack=in_assembly)
     resources = LazyResources(template.get("Resources", {}), construct_paths or {}, by_type=by_type)
     return Stack(
@@ -92,7 +92,7 @@ def parse_template(text: str, *, location: str) -> dict[str, Any]:
     cannot be evaluated raises :class:`~lattice_cdk.InputError` here (there is no
     :class:`Stack` to carry it)."""
     template, unevaluated = _as_deployed(
-        parse_text(text, location=location), location=location, loops=FOREACH in text
+        parse_text(text, location=location), location=location, source=text
     )
     if unevaluated:
         key, reason = next(iter(unevaluated.items()))
@@ -104,17 +104,23 @@ def parse_template(text: str, *, location: str) -> dict[str, Any]:
     return result
 
 
-def _as_deployed(data: Any, *, location: str, loops: bool) -> tuple[Any, dict[str, str]]:
+def _as_deployed(data: Any, *, location: str, source: bytes | str) -> tuple[Any, dict[str, str]]:
     """The template as CloudFormation deploys it: loops expanded, and the resources a
     transform Lattice does not apply makes (types CloudFormation does not have) moved
-    out of ``Resources`` with why."""
+    out of ``Resources`` with why (``source``: the text ``data`` was parsed from)."""
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         return data, {}
     unevaluated: dict[str, str] = {}
-    if loops:
-        data, unevaluated = expand_foreach(data, location=location)
     transforms = data.get("Transform")
     names = [transforms] if isinstance(transforms, str) else transforms
+    # CloudFormation expands loops only under the transform (without it, it refuses a
+    # template that has one): only then is the text searched for one.
+    if LANGUAGE_EXTENSIONS in (names or ()) and (
+        FOREACH in source if isinstance(source, str) else _FOREACH_BYTES in source
+    ):
+        data, unevaluated = expand_foreach(data, location=location)
+        transforms = data.get("Transform")
+        names = [transforms] if isinstance(transforms, str) else transforms
     others = [t for t in names or () if t != LANGUAGE_EXTENSIONS]
     if others:
         from ._knowledge import is_known_resource_type
@@ -170,6 +176,15 @@ def check_shape(data: object, *, location: str, empty_stack: bool = False) -> di
     by_type: dict[str, list[str]] = {}
     for logical_id, body in resources.items():
         if type(body) is not dict or type(resource_type := body.get("Type")) is not str:
+            if isinstance(logical_id, str) and logical_id.startswith(FOREACH):
+                raise InputError(
+                    f"resource {logical_id!r} is an Fn::ForEach loop, which CloudFormation "
+                    f"expands only under 'Transform: {LANGUAGE_EXTENSIONS}' (without it, "
+                    "it refuses the template).",
+                    location=location,
+                    fix=f"declare 'Transform: {LANGUAGE_EXTENSIONS}' in the template.",
+                    code="malformed-template",
+                )
             raise InputError(
                 f"resource {logical_id!r} has no 'Type' string.",
                 location=location,
