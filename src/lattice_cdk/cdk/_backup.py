@@ -48,12 +48,18 @@ from ._backup_vault import MIN_LOCK_COOLING_OFF_DAYS, VaultLockMode, build_vault
 from ._context import check_policy_argument, policy_for
 from ._tags import BACKUP_TAG, PLAN_TAG, protect_stack, tag_lattice, tag_resource
 
-__all__ = ["DEFAULT_MANAGER_ID", "BackupManager"]
+__all__ = ["DEFAULT_MANAGER_ID", "BackupManager", "stack_manager"]
 
 #: Construct id of a stack's manager (:meth:`BackupManager.of`); deployed vaults keep it.
 DEFAULT_MANAGER_ID = "LatticeBackup"
 
 _ATTR = "_lattice_backup_manager"
+
+
+def stack_manager(stack: Stack) -> BackupManager | None:
+    """``stack``'s manager, or ``None`` when it has none yet (nothing is created)."""
+    found: BackupManager | None = getattr(stack, _ATTR, None)
+    return found
 
 
 class BackupManager(Construct):
@@ -105,7 +111,7 @@ class BackupManager(Construct):
         """
         args = locals()
         stack = Stack.of(scope)
-        first: BackupManager | None = getattr(stack, _ATTR, None)
+        first = stack_manager(stack)
         if first is not None:
             raise LatticeError(
                 f"stack {stack.node.path!r} already has a BackupManager at "
@@ -186,7 +192,7 @@ class BackupManager(Construct):
         to another environment than the one asked for.
         """
         stack = scope if isinstance(scope, Stack) else Stack.of(scope)
-        existing: BackupManager | None = getattr(stack, _ATTR, None)
+        existing = stack_manager(stack)
         if existing is None:
             return cls(stack, DEFAULT_MANAGER_ID, environment=environment, policy=policy)
         check_policy_argument(policy)
