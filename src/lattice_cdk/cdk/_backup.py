@@ -453,7 +453,7 @@ class BackupManager(Construct):
         p = self.policy
         o = self._options
         tag_lattice(self, p)
-        protect_stack(self, p)
+        protect_stack(self._stack, p)  # its stack, known: no Stack.of round trip
         self.key, self.vault = build_vault(
             self,
             p,
