@@ -282,9 +282,11 @@ def _app_env() -> dict[str, str]:
     return env
 
 
-def instructions(flavour: str, count: int, app: Path) -> int:
-    """Instructions of one process of ``flavour`` and its jsii Node processes, as
-    callgrind counts them (each process reports its own; they are summed)."""
+def instructions(flavour: str, count: int, app: Path) -> tuple[int, int]:
+    """Instructions of one process of ``flavour`` and of its jsii Node processes, as
+    callgrind counts them: (Python, Node). Node's count moves by a per cent or two from
+    one run to the next (its compiler and collector work while it waits for Python);
+    Python's by far less."""
     with tempfile.TemporaryDirectory(prefix="constructs-bench-") as outdir:
         done = subprocess.run(
             [
@@ -303,10 +305,14 @@ def instructions(flavour: str, count: int, app: Path) -> int:
             text=True,
             check=False,
         )
-    counts = [int(n) for n in re.findall(r"Collected : (\d+)", done.stderr)]
-    if done.returncode != 0 or len(counts) < 3:  # Python, jsii's runtime and its kernel
+    # Each process reports "==pid== Command: ..." and "==pid== Collected : n" (jsii's
+    # runtime through jsii, which prints its stderr lines as bytes, b'==...').
+    commands = dict(re.findall(r"==(\d+)== Command: ([^\n]*)", done.stderr))
+    counts = {pid: int(n) for pid, n in re.findall(r"==(\d+)== Collected : (\d+)", done.stderr)}
+    python = [n for pid, n in counts.items() if str(app) in commands.get(pid, "")]
+    if done.returncode != 0 or len(counts) != 3 or len(python) != 1:  # Python, 2 Node
         raise SystemExit(f"{flavour} under valgrind failed:\n{done.stderr[-2000:]}")
-    return sum(counts)
+    return python[0], sum(counts.values()) - python[0]
 
 
 def run_once(flavour: str, count: int, app: Path) -> tuple[float, float, int, int, Any]:
@@ -406,12 +412,22 @@ def main() -> None:
     )
     if counted:
         for flavour in FLAVOURS:
-            figures[flavour]["instructions"] = counted[flavour]
-            print(f"{flavour:8} {counted[flavour] / 1e6:,.0f} M instructions")
-        figures["ratio_per_resource_instructions"] = (counted["lattice"] - counted["empty"]) / (
-            counted["plain"] - counted["empty"]
+            python, node = counted[flavour]
+            figures[flavour].update(
+                instructions=python + node, python_instructions=python, node_instructions=node
+            )
+            print(
+                f"{flavour:8} {(python + node) / 1e6:,.0f} M instructions "
+                f"(Python {python / 1e6:,.0f} M, Node {node / 1e6:,.0f} M)"
+            )
+        for key in ("instructions", "python_instructions"):
+            figures[f"ratio_per_resource_{key}"] = (lattice[key] - empty[key]) / (
+                plain[key] - empty[key]
+            )
+        print(
+            f"per resource: {figures['ratio_per_resource_instructions']:.2f}x instructions "
+            f"(Python alone {figures['ratio_per_resource_python_instructions']:.2f}x)"
         )
-        print(f"per resource: {figures['ratio_per_resource_instructions']:.2f}x instructions")
     differ = compare(samples["plain"][0][4], samples["lattice"][0][4])
     figures["protections_differ"] = differ
     if args.json:
