@@ -30,9 +30,16 @@ stack's termination protection). The benchmark prints both and exits 1 when they
 differ. What differs is what Lattice adds beyond protection: its name, protection and
 plan tags and its Metadata on each resource, and resource names.
 
+``--instructions`` also runs each flavour once under valgrind's callgrind (Python and
+both Node processes of jsii) and reports the instructions and their per-resource ratio:
+the same on a busy machine, where times are not. It leaves out what the kernel spends
+on each jsii round trip (pipes, context switches), which the times include, so it reads
+lower than the time ratios.
+
     python benchmarks/bench_constructs.py              # 5 runs each, N=60
     python benchmarks/bench_constructs.py --runs 9 --count 100 --json out.json
     python benchmarks/bench_constructs.py --compare-only   # resources and protections
+    python benchmarks/bench_constructs.py --instructions   # + callgrind, ~5 minutes
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -264,16 +272,54 @@ def compare(plain: dict[str, Any], lattice: dict[str, Any]) -> list[str]:
     return differ
 
 
+def _app_env() -> dict[str, str]:
+    env = {
+        **os.environ,
+        "CDK_VALIDATION": "false",
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure compiled bytecode, as installed
+    return env
+
+
+def instructions(flavour: str, count: int, app: Path) -> tuple[int, int]:
+    """Instructions of one process of ``flavour`` and of its jsii Node processes, as
+    callgrind counts them: (Python, Node). Node's count moves by a per cent or two from
+    one run to the next (its compiler and collector work while it waits for Python);
+    Python's by far less."""
+    with tempfile.TemporaryDirectory(prefix="constructs-bench-") as outdir:
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--trace-children=yes",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                str(app),
+                flavour,
+                str(count),
+                outdir,
+            ],
+            env=_app_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    # Each process reports "==pid== Command: ..." and "==pid== Collected : n" (jsii's
+    # runtime through jsii, which prints its stderr lines as bytes, b'==...').
+    commands = dict(re.findall(r"==(\d+)== Command: ([^\n]*)", done.stderr))
+    counts = {pid: int(n) for pid, n in re.findall(r"==(\d+)== Collected : (\d+)", done.stderr)}
+    python = [n for pid, n in counts.items() if str(app) in commands.get(pid, "")]
+    if done.returncode != 0 or len(counts) != 3 or len(python) != 1:  # Python, 2 Node
+        raise SystemExit(f"{flavour} under valgrind failed:\n{done.stderr[-2000:]}")
+    return python[0], sum(counts.values()) - python[0]
+
+
 def run_once(flavour: str, count: int, app: Path) -> tuple[float, float, int, int, Any]:
     """Wall and CPU seconds of one process, its template's resources and bytes, and the
     template (with the manifest's termination protection under ``Manifest``)."""
     with tempfile.TemporaryDirectory(prefix="constructs-bench-") as outdir:
-        env = {
-            **os.environ,
-            "CDK_VALIDATION": "false",
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        }
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure compiled bytecode, as installed
+        env = _app_env()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
@@ -306,6 +352,11 @@ def main() -> None:
         action="store_true",
         help="build plain and lattice once and compare their resources and protections",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each flavour's instructions once under valgrind's callgrind",
+    )
     args = parser.parse_args()
     if args.compare_only:
         with tempfile.TemporaryDirectory(prefix="constructs-app-") as folder:
@@ -320,6 +371,7 @@ def main() -> None:
         for _ in range(args.runs):
             for flavour in FLAVOURS:
                 samples[flavour].append(run_once(flavour, args.count, app))
+        counted = {f: instructions(f, args.count, app) for f in FLAVOURS if args.instructions}
     figures: dict[str, Any] = {"runs": args.runs, "count": args.count}
     for flavour, rows in samples.items():
         walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
@@ -358,6 +410,24 @@ def main() -> None:
         f"(target <= {TARGET_RATIO}x); template {figures['ratio_template_bytes']:.2f}x bytes, "
         f"{figures['ratio_resources']:.2f}x resources"
     )
+    if counted:
+        for flavour in FLAVOURS:
+            python, node = counted[flavour]
+            figures[flavour].update(
+                instructions=python + node, python_instructions=python, node_instructions=node
+            )
+            print(
+                f"{flavour:8} {(python + node) / 1e6:,.0f} M instructions "
+                f"(Python {python / 1e6:,.0f} M, Node {node / 1e6:,.0f} M)"
+            )
+        for key in ("instructions", "python_instructions"):
+            figures[f"ratio_per_resource_{key}"] = (lattice[key] - empty[key]) / (
+                plain[key] - empty[key]
+            )
+        print(
+            f"per resource: {figures['ratio_per_resource_instructions']:.2f}x instructions "
+            f"(Python alone {figures['ratio_per_resource_python_instructions']:.2f}x)"
+        )
     differ = compare(samples["plain"][0][4], samples["lattice"][0][4])
     figures["protections_differ"] = differ
     if args.json:

@@ -2,7 +2,9 @@
 
 :func:`plan_rules` says which rules a policy's plan has (names, schedules, how long each
 keeps its recovery points, when the monthly ones go to cold storage, which are copied
-to the disaster-recovery vault) and :func:`dr_vault_name` names that vault. Every door
+to the disaster-recovery vault) and :func:`dr_vault_name` names that vault; AWS
+Backup's quotas on plans and selections (``MAX_ARNS``...) are the ones the constructs
+fill selections within and the checker's LAT1305 judges templates by. Every door
 builds from it: ``BackupManager`` and ``BackupRules`` synthesize it with aws-cdk-lib
 (``cdk/_backup_rules.py``), ``lattice org-backup-policy`` writes it as an AWS
 Organizations backup policy (``enforce/_org_backup.py``). Pure Python.
@@ -17,7 +19,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._policy import StatefulnessPolicy
 
-__all__ = ["DAILY", "MONTHLY", "WEEKLY", "PlanRuleSpec", "dr_vault_name", "plan_rules"]
+__all__ = [
+    "DAILY",
+    "MAX_ARNS",
+    "MAX_SELECTIONS_PER_PLAN",
+    "MAX_WILDCARD_ARNS",
+    "MONTHLY",
+    "WEEKLY",
+    "PlanRuleSpec",
+    "dr_vault_name",
+    "plan_rules",
+]
 
 #: Every rule starts at 05:00 UTC; when rules coincide AWS Backup keeps the one with
 #: the longest retention.
@@ -26,6 +38,13 @@ DAILY = "cron(0 5 * * ? *)"
 WEEKLY = "cron(0 5 ? * SAT *)"
 #: The 1st of each month.
 MONTHLY = "cron(0 5 1 * ? *)"
+
+#: AWS Backup's quotas. Selections (resource assignments) per backup plan; not adjustable.
+MAX_SELECTIONS_PER_PLAN = 100
+#: ARNs in one selection's ``Resources`` (or ``NotResources``) without wildcards...
+MAX_ARNS = 500
+#: ...and when one of them has a wildcard.
+MAX_WILDCARD_ARNS = 30
 
 
 class PlanRuleSpec(Record):

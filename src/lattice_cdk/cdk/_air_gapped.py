@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_ram as ram
 from constructs import Construct
 
 from .._errors import StatefulnessError
 from .._policy import StatefulnessPolicy
 from .._recovery import air_gapped_bounds, copy_fits
+
+if TYPE_CHECKING:
+    # Loaded by share_with only: most vaults are not shared (aws_ram costs ~4 ms).
+    from aws_cdk import aws_ram as ram
 
 __all__ = ["AirGappedVault"]
 
@@ -122,6 +126,8 @@ class AirGappedVault(Construct):
         """Share the vault through AWS RAM with recovery accounts (12-digit ids, or an
         AWS Organizations organization or OU ARN), so a clean account can restore from
         it; accounts given again are added to the one share."""
+        from aws_cdk import aws_ram as ram
+
         _check_accounts(recovery_accounts)
         if self.share is None:
             self.share = ram.CfnResourceShare(

@@ -28,7 +28,6 @@ from constructs import Construct, IConstruct
 
 from .._errors import LatticeError, StatefulnessError
 from .._policy import StatefulnessPolicy
-from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
 from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target
 from ._backup_plan import ManagedPlan, allow_s3, build_plan, build_role
 from ._backup_recovery import AirGappedVault, RestoreTesting, add_restore_test, build_recovery
@@ -48,12 +47,18 @@ from ._backup_vault import MIN_LOCK_COOLING_OFF_DAYS, VaultLockMode, build_vault
 from ._context import check_policy_argument, policy_for
 from ._tags import BACKUP_TAG, PLAN_TAG, protect_stack, tag_lattice, tag_resource
 
-__all__ = ["DEFAULT_MANAGER_ID", "BackupManager"]
+__all__ = ["DEFAULT_MANAGER_ID", "BackupManager", "stack_manager"]
 
 #: Construct id of a stack's manager (:meth:`BackupManager.of`); deployed vaults keep it.
 DEFAULT_MANAGER_ID = "LatticeBackup"
 
 _ATTR = "_lattice_backup_manager"
+
+
+def stack_manager(stack: Stack) -> BackupManager | None:
+    """``stack``'s manager, or ``None`` when it has none yet (nothing is created)."""
+    found: BackupManager | None = getattr(stack, _ATTR, None)
+    return found
 
 
 class BackupManager(Construct):
@@ -105,7 +110,7 @@ class BackupManager(Construct):
         """
         args = locals()
         stack = Stack.of(scope)
-        first: BackupManager | None = getattr(stack, _ATTR, None)
+        first = stack_manager(stack)
         if first is not None:
             raise LatticeError(
                 f"stack {stack.node.path!r} already has a BackupManager at "
@@ -186,7 +191,7 @@ class BackupManager(Construct):
         to another environment than the one asked for.
         """
         stack = scope if isinstance(scope, Stack) else Stack.of(scope)
-        existing: BackupManager | None = getattr(stack, _ATTR, None)
+        existing = stack_manager(stack)
         if existing is None:
             return cls(stack, DEFAULT_MANAGER_ID, environment=environment, policy=policy)
         check_policy_argument(policy)
@@ -448,7 +453,7 @@ class BackupManager(Construct):
         p = self.policy
         o = self._options
         tag_lattice(self, p)
-        protect_stack(self, p)
+        protect_stack(self._stack, p)  # its stack, known: no Stack.of round trip
         self.key, self.vault = build_vault(
             self,
             p,
@@ -458,6 +463,9 @@ class BackupManager(Construct):
         )
         self.dr_vault, self._dr_region = resolve_dr_target(self, p.environment, o)
         if p.cross_region_copy and self.dr_vault is None:
+            # The rule's fix text; the checker is loaded only when the warning is due.
+            from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
+
             Annotations.of(self).add_warning_v2(
                 "lattice:LAT2303",
                 f"[LAT2303] environment {p.environment!r} expects a cross-region copy of "

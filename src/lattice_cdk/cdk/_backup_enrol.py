@@ -8,7 +8,7 @@ from constructs import Construct, IConstruct
 
 from .._errors import StatefulnessError
 from .._policy import Removal, StatefulnessPolicy, create_statefulness_policy
-from ._backup import BackupManager
+from ._backup import BackupManager, stack_manager
 from ._backup_recovery import add_restore_test
 from ._tags import lattice_tags, protect_stack, record_lattice_view, tag_lattice, tag_resource
 
@@ -26,8 +26,12 @@ def manager_for(
     if not policy.enable_backups:
         return None
     if manager is None:
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+        if stack_manager(stack) is not None:
+            # of() compares the environments only: no policy to build per construct.
+            return BackupManager.of(stack, policy=policy)
         shared = create_statefulness_policy(environment=policy.environment)
-        return BackupManager.of(scope, policy=shared)
+        return BackupManager.of(stack, policy=shared)
     if manager.policy.environment != policy.environment:
         raise StatefulnessError(
             f"belongs to environment {manager.policy.environment!r}, not {policy.environment!r}.",

@@ -96,6 +96,7 @@ def build_report_plans(
     bucket: s3.IBucket,
 ) -> None:
     """The resource and control compliance reports, delivered to ``bucket``."""
+    bucket_name, framework_arn = bucket.bucket_name, framework.attr_framework_arn  # read once
     for template, rid in (
         ("RESOURCE_COMPLIANCE_REPORT", "ResourceComplianceReport"),
         ("CONTROL_COMPLIANCE_REPORT", "ControlComplianceReport"),
@@ -104,14 +105,11 @@ def build_report_plans(
             scope,
             rid,
             report_delivery_channel={
-                "S3BucketName": bucket.bucket_name,
+                "S3BucketName": bucket_name,
                 "S3KeyPrefix": f"lattice/{policy.environment}",
                 "Formats": ["CSV", "JSON"],
             },
-            report_setting={
-                "ReportTemplate": template,
-                "FrameworkArns": [framework.attr_framework_arn],
-            },
+            report_setting={"ReportTemplate": template, "FrameworkArns": [framework_arn]},
         )
 
 

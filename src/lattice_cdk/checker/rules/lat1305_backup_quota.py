@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..._backup_plan import MAX_ARNS, MAX_SELECTIONS_PER_PLAN, MAX_WILDCARD_ARNS
 from ..._findings import RuleInfo
 from ...cfn._knowledge import StatefulType
 from ...cfn._model import Resource
@@ -14,12 +15,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: Selections (resource assignments) per backup plan; not adjustable.
-MAX_SELECTIONS_PER_PLAN = 100
-#: ARNs in one selection's ``Resources`` (or ``NotResources``) without wildcards...
-MAX_ARNS = 500
-#: ...and when one of them has a wildcard.
-MAX_WILDCARD_ARNS = 30
 
 INFO = RuleInfo(
     rule_id="LAT1305",
