@@ -118,9 +118,7 @@ def _as_deployed(data: Any, *, location: str, source: bytes | str) -> tuple[Any,
     if LANGUAGE_EXTENSIONS in (names or ()) and (
         FOREACH in source if isinstance(source, str) else _FOREACH_BYTES in source
     ):
-        data, unevaluated = expand_foreach(data, location=location)
-        transforms = data.get("Transform")
-        names = [transforms] if isinstance(transforms, str) else transforms
+        data, unevaluated = expand_foreach(data, location=location)  # Transform kept
     others = [t for t in names or () if t != LANGUAGE_EXTENSIONS]
     if others:
         from ._knowledge import is_known_resource_type
