@@ -28,7 +28,7 @@ from constructs import Construct, IConstruct
 
 from .._errors import LatticeError, StatefulnessError
 from .._policy import StatefulnessPolicy
-from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target
+from ._backup_options import OPTION_NAMES, checked_options, resolve_dr_target, warn_no_dr_target
 from ._backup_plan import ManagedPlan, allow_s3, build_plan, build_role
 from ._backup_recovery import AirGappedVault, RestoreTesting, add_restore_test, build_recovery
 from ._backup_reports import (
@@ -463,15 +463,7 @@ class BackupManager(Construct):
         )
         self.dr_vault, self._dr_region = resolve_dr_target(self, p.environment, o)
         if p.cross_region_copy and self.dr_vault is None:
-            # The rule's fix text; the checker is loaded only when the warning is due.
-            from ..checker.rules.lat2303_cross_region_copy import INFO as CROSS_REGION_INFO
-
-            Annotations.of(self).add_warning_v2(
-                "lattice:LAT2303",
-                f"[LAT2303] environment {p.environment!r} expects a cross-region copy of "
-                f"every backup, but no disaster-recovery vault was given. Fix: "
-                f"{CROSS_REGION_INFO.fix}",
-            )
+            warn_no_dr_target(self, p.environment)
         self.role = build_role(self)
         self.restore_testing, self.air_gapped_vault = build_recovery(self, p, self.role)
         self.plan = self._plan_for(p.backup_retention_days).plan

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aws_cdk import ArnFormat, Stack, Token
+from aws_cdk import Annotations, ArnFormat, Stack, Token
 from aws_cdk import aws_backup as backup
 from constructs import Construct
 
 from .._errors import StatefulnessError
 from ._backup_vault import MIN_LOCK_COOLING_OFF_DAYS, check_lock_options, default_dr_vault_name
 
-__all__ = ["OPTION_NAMES", "checked_options", "resolve_dr_target"]
+__all__ = ["OPTION_NAMES", "checked_options", "resolve_dr_target", "warn_no_dr_target"]
 
 #: Every option ``configure`` takes, in its documented order.
 OPTION_NAMES = (
@@ -82,6 +82,19 @@ def resolve_dr_target(
         region = arn.split(":")[3]
     imported = backup.BackupVault.from_backup_vault_arn(scope, "DisasterRecoveryVault", arn)
     return imported, region
+
+
+def warn_no_dr_target(scope: Construct, environment: str) -> None:
+    """LAT2303 at synth: the environment expects cross-region copies and no DR vault was
+    given (the fix is the checker rule's, word for word)."""
+    # The checker is loaded only when the warning is due.
+    from ..checker.rules.lat2303_cross_region_copy import INFO
+
+    Annotations.of(scope).add_warning_v2(
+        "lattice:LAT2303",
+        f"[LAT2303] environment {environment!r} expects a cross-region copy of every "
+        f"backup, but no disaster-recovery vault was given. Fix: {INFO.fix}",
+    )
 
 
 def _check_region(region: object, stack: Stack) -> None:
