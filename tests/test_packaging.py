@@ -89,8 +89,7 @@ def test_run_time_dependencies_are_exactly_what_the_code_imports() -> None:
     distributions = packages_distributions()
     imported = _run_time_imports()
     providers = {
-        module: {_requirement_name(d) for d in distributions.get(module, [])}
-        for module in imported
+        module: {_requirement_name(d) for d in distributions.get(module, [])} for module in imported
     }
     assert {m for m, names in providers.items() if not names & closure} == set()
     direct = {name for names in providers.values() for name in names}
