@@ -98,7 +98,10 @@ def test_loops_expand_as_cloudformation_expands_them(tables: Path) -> None:
         "ScoreArn",
     ]
     assert list(stack.unevaluated) == ["Fn::ForEach::Queues"]
-    assert "parameter 'Unknown', which has no default" in stack.unevaluated["Fn::ForEach::Queues"]
+    unknown = stack.unevaluated["Fn::ForEach::Queues"]
+    assert unknown.reason.startswith("its collection is parameter 'Unknown', which has no default")
+    assert "a parameter with a Default" in unknown.fix
+    assert "--template-stage Processed" in unknown.fix
 
 
 def test_check_judges_the_generated_resources_and_reports_the_unknown_loop(
@@ -112,6 +115,9 @@ def test_check_judges_the_generated_resources_and_reports_the_unknown_loop(
         by_rule["LAT1001"]
     )
     assert "Fn::ForEach::Queues" in by_rule["LAT2901"]
+    [loop] = [f for f in result.findings if f.logical_id == "Fn::ForEach::Queues"]
+    assert loop.message.startswith("Fn::ForEach::Queues: its collection is parameter")
+    assert loop.fix == load(tables).stacks[0].unevaluated["Fn::ForEach::Queues"].fix
     assert not any(str(i).startswith("Bucket") for i in by_rule["LAT1001"])
     cli = run_lattice("check", str(tables), "--environment", "prod")
     assert cli.returncode & 2, cli.stdout + cli.stderr  # errors found, nothing refused
@@ -131,12 +137,17 @@ def test_another_transform_leaves_only_its_own_resources_unevaluated(tmp_path: P
     )
     stack = load(path).stacks[0]
     assert list(stack.resources) == ["Data"]
-    assert "AWS::Serverless-2016-10-31" in stack.unevaluated["Sessions"]
+    assert "AWS::Serverless-2016-10-31" in stack.unevaluated["Sessions"].reason
     findings = check(load(path), environment="prod").findings
     assert {(f.rule_id, f.logical_id) for f in findings} >= {
         ("LAT2901", "Sessions"),
         ("LAT1001", "Data"),
     }
+    # The fix is the transform's: check the template CloudFormation processed, not
+    # "use literal values" (there is no value to make literal).
+    [sessions] = [f for f in findings if f.logical_id == "Sessions"]
+    assert "get-template --stack-name <stack> --template-stage Processed" in sessions.fix
+    assert "literal" not in sessions.fix
 
 
 def test_a_loop_over_a_list_default_and_a_ref_to_the_identifier(tmp_path: Path) -> None:
@@ -234,6 +245,8 @@ def test_a_loop_inside_properties_expands_and_an_unknown_one_sets_its_resource_a
     stack = load(path).stacks[0]
     assert stack.resources["Known"].properties["Extra"] == {"TagA": "A", "TagB": "B"}
     assert list(stack.resources) == ["Known"]
-    assert stack.unevaluated == {
-        "Unknown": "Fn::ForEach::Names: its collection is computed at deploy time"
-    }
+    assert list(stack.unevaluated) == ["Unknown"]
+    # The loop that failed is an inner one: the reason names it.
+    assert stack.unevaluated["Unknown"].reason == (
+        "Fn::ForEach::Names: its collection is computed at deploy time"
+    )

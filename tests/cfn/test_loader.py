@@ -267,3 +267,32 @@ def test_a_symbolic_link_to_a_template_is_read(tmp_path: Path) -> None:
     assembly = load(tmp_path / "in")
     assert [s.name for s in assembly.stacks] == ["t"]
     assert assembly.problems == ()
+
+
+def test_a_nested_stack_whose_template_is_not_in_the_assembly_is_unevaluated_with_its_fix(
+    tmp_path: Path,
+) -> None:
+    from lattice_cdk.checker import check
+
+    root = tmp_path / "cdk.out"
+    root.mkdir()
+    child = {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": "https://example.com/elsewhere.json"},
+    }
+    (root / "S.template.json").write_text(json.dumps({"Resources": {"Child": child}}))
+    artifact = {
+        "type": "aws:cloudformation:stack",
+        "properties": {"templateFile": "S.template.json"},
+    }
+    (root / "manifest.json").write_text(
+        json.dumps({"version": "48.0.0", "artifacts": {"S": artifact}})
+    )
+    [stack] = load(root).stacks
+    assert stack.unevaluated["Child"].reason.startswith(
+        "a nested stack whose template is not in the cloud assembly"
+    )
+    [finding] = [f for f in check(load(root), environment="dev").findings if f.rule_id == "LAT2901"]
+    assert finding.logical_id == "Child"
+    assert finding.fix == stack.unevaluated["Child"].fix
+    assert finding.fix.startswith("check the nested stack's own template")

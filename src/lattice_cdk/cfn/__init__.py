@@ -4,7 +4,7 @@ and what Lattice knows about stateful resource types. Pure Python, no aws_cdk.
 
 from ._knowledge import StatefulType, is_stateful, stateful_type, stateful_types
 from ._loader import load, load_template_file
-from ._model import Assembly, InputProblem, Resource, Stack
+from ._model import Assembly, InputProblem, Resource, Stack, Unevaluated
 
 __all__ = [
     "Assembly",
@@ -12,6 +12,7 @@ __all__ = [
     "Resource",
     "Stack",
     "StatefulType",
+    "Unevaluated",
     "is_stateful",
     "load",
     "load_template_file",

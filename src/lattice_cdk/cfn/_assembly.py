@@ -19,7 +19,7 @@ from pathlib import Path
 from .._errors import InputError
 from .._records import replace
 from ._limits import MAX_NESTED_STACK_DEPTH
-from ._model import Assembly, Stack
+from ._model import Assembly, Stack, Unevaluated
 from ._read import expect_bytes, read_json
 from ._template import load_template_file
 
@@ -38,6 +38,10 @@ _LOGICAL_ID = "aws:cdk:logicalId"
 _ASSET_MANIFEST = "cdk:asset-manifest"
 _NESTED_STACK = "AWS::CloudFormation::Stack"
 _ASSET_KEY = r"/([0-9a-f]{64})\.json"
+_NESTED_FIX = (
+    "check the nested stack's own template (lattice check on the file its TemplateURL "
+    "names), or acknowledge the finding with a reason once it is checked."
+)
 
 
 def _plain_name(relative: str) -> bool:
@@ -191,11 +195,11 @@ class _Reader:
         logical_paths: list[tuple[str, str]],
         chain: tuple[Path, ...],
         depth: int,
-    ) -> tuple[list[Stack], dict[str, str]]:
+    ) -> tuple[list[Stack], dict[str, Unevaluated]]:
         """The nested stacks of ``parent`` (depth first), and its nested-stack resources
-        whose template the assembly does not hold (logical id -> why)."""
+        whose template the assembly does not hold (logical id -> why, fix)."""
         stacks: list[Stack] = []
-        missing: dict[str, str] = {}
+        missing: dict[str, Unevaluated] = {}
         chain = (*chain, Path(os.path.realpath(parent.template_path)))
         for logical_id in parent.resources_by_type().get(_NESTED_STACK, ()):
             resource = parent.resources[logical_id]
@@ -207,9 +211,10 @@ class _Reader:
                 match = re.search(_ASSET_KEY, url)
                 asset = assets.get(match.group(1)) if match else None
             if not isinstance(asset, str):
-                missing[logical_id] = (
+                missing[logical_id] = Unevaluated(
                     "a nested stack whose template is not in the cloud assembly (it is "
-                    "read from its TemplateURL at deploy time)"
+                    "read from its TemplateURL at deploy time)",
+                    _NESTED_FIX,
                 )
                 continue
             where = Path(parent.template_path)

@@ -18,14 +18,26 @@ from collections.abc import Mapping
 
 from .._errors import InputError
 from ._limits import MAX_EXPANDED_VALUES, MAX_FOREACH_ITEMS
+from ._model import Unevaluated
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-__all__ = ["FOREACH", "expand_foreach"]
+__all__ = ["FOREACH", "PROCESSED_TEMPLATE", "expand_foreach"]
 
 FOREACH = "Fn::ForEach::"
+#: How to get the template CloudFormation deploys, after its transforms (the fixes of
+#: what Lattice cannot expand itself).
+PROCESSED_TEMPLATE = (
+    "aws cloudformation get-template --stack-name <stack> --template-stage Processed "
+    "--query TemplateBody > processed.json"
+)
+_LOOP_FIX = (
+    "make the collection a literal list, or a parameter with a Default, so that Lattice "
+    f"can expand the loop; or check the processed template ({PROCESSED_TEMPLATE}, then "
+    "lattice check processed.json)."
+)
 _NOT_ALPHANUMERIC = r"[^A-Za-z0-9]"
 
 
@@ -35,16 +47,16 @@ class _Unknown(Exception):
 
 def expand_foreach(
     template: Mapping[str, Any], *, location: str
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, Unevaluated]]:
     """``template`` with every ``Fn::ForEach`` of its ``Resources`` and ``Outputs``
-    expanded, and the resources that could not be (loop key or logical id -> why).
+    expanded, and the resources that could not be (loop key or logical id -> why, fix).
 
     Raises :class:`~lattice_cdk.InputError` for a loop CloudFormation would refuse (not
     ``[Identifier, Collection, Fragment]``, a key generated twice) and for one that
     generates more than ``MAX_FOREACH_ITEMS`` entries.
     """
     expander = _Expander(template.get("Parameters"), location)
-    unevaluated: dict[str, str] = {}
+    unevaluated: dict[str, Unevaluated] = {}
     result = dict(template)
     for section in ("Resources", "Outputs"):
         entries = template.get(section)
@@ -61,7 +73,9 @@ class _Expander:
         self.generated = 0
         self.copied = 0
 
-    def section(self, entries: Mapping[str, Any], unevaluated: dict[str, str]) -> dict[str, Any]:
+    def section(
+        self, entries: Mapping[str, Any], unevaluated: dict[str, Unevaluated]
+    ) -> dict[str, Any]:
         """A ``Resources`` or ``Outputs`` mapping expanded; an entry whose loops cannot
         be evaluated goes to ``unevaluated`` instead."""
         out: dict[str, Any] = {}
@@ -72,7 +86,9 @@ class _Expander:
                 else:
                     items = [(key, self.value(value, {}))]
             except _Unknown as exc:
-                unevaluated[str(key)] = str(exc)
+                # The reason names the loop that failed: an inner one, or this one.
+                reason = str(exc).removeprefix(f"{key}: ")
+                unevaluated[str(key)] = Unevaluated(reason, _LOOP_FIX)
                 continue
             for name, body in items:
                 if name in out:
@@ -142,8 +158,8 @@ class _Expander:
             if isinstance(default, list) and all(isinstance(i, str) for i in default):
                 return default
             raise _Unknown(
-                f"{key}: its collection is parameter {name!r}, which has no default; the "
-                "resources it makes are known only at deploy time"
+                f"{key}: its collection is parameter {name!r}, which has no default (its "
+                "value is known only at deploy time)"
             )
         raise _Unknown(f"{key}: its collection is computed at deploy time")
 

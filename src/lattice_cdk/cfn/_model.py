@@ -10,7 +10,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
-__all__ = ["Assembly", "InputProblem", "LazyResources", "Resource", "Stack"]
+__all__ = ["Assembly", "InputProblem", "LazyResources", "Resource", "Stack", "Unevaluated"]
 
 CDK_PATH_KEY = "aws:cdk:path"
 # The default of mapping fields: each record gets its own empty dict in __post_init__.
@@ -137,6 +137,14 @@ class LazyResources(Mapping[str, Resource]):
         return self._by_type
 
 
+class Unevaluated(Record):
+    """An entry of a template's ``Resources`` the loader could not turn into resources:
+    why, and what the user can do (checked as "cannot evaluate", never as a pass)."""
+
+    reason: str
+    fix: str
+
+
 class Stack(Record):
     """One CloudFormation template: a CDK stack, a nested stack, or a template file.
 
@@ -170,9 +178,10 @@ class Stack(Record):
     qualifier: str | None = None
     #: Entries of ``Resources`` the loader could not turn into resources, by key (a
     #: ``Fn::ForEach`` loop over a collection known only at deploy time, a resource a
-    #: transform Lattice does not apply makes), each with why. Checked as "cannot
+    #: transform Lattice does not apply makes, a nested stack whose template is not in
+    #: the assembly), each with why and the fix. Checked as "cannot
     #: evaluate", never as a pass.
-    unevaluated: Mapping[str, str] = _EMPTY
+    unevaluated: Mapping[str, Unevaluated] = _EMPTY
 
     __memo_slots__ = ("_identity", "_place")
     if TYPE_CHECKING:

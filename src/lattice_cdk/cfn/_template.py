@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._errors import InputError
-from ._foreach import FOREACH, expand_foreach
-from ._model import LazyResources, Stack
+from ._foreach import FOREACH, PROCESSED_TEMPLATE, expand_foreach
+from ._model import LazyResources, Stack, Unevaluated
 from ._read import parse, parse_text, read_bytes
 
 TYPE_CHECKING = False
@@ -31,6 +31,12 @@ LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 _FOREACH_BYTES = FOREACH.encode()
 # SAM's types exist only before its transform.
 _SERVERLESS = "AWS::Serverless::"
+_TRANSFORM_FIX = (
+    f"check the template the transform produces: once deployed, {PROCESSED_TEMPLATE} "
+    "(before, the same with --change-set-name of a change set), then lattice check "
+    "processed.json; or acknowledge the finding with a reason once its resources are "
+    "checked."
+)
 
 
 def load_template_file(
@@ -95,22 +101,27 @@ def parse_template(text: str, *, location: str) -> dict[str, Any]:
         parse_text(text, location=location), location=location, source=text
     )
     if unevaluated:
-        key, reason = next(iter(unevaluated.items()))
+        key, entry = next(iter(unevaluated.items()))
         raise InputError(
-            f"cannot evaluate {key!r}: {reason}.", location=location, code="cannot-evaluate"
+            f"cannot evaluate {key!r}: {entry.reason}.",
+            location=location,
+            fix=entry.fix,
+            code="cannot-evaluate",
         )
     check_shape(template, location=location)
     result: dict[str, Any] = template
     return result
 
 
-def _as_deployed(data: Any, *, location: str, source: bytes | str) -> tuple[Any, dict[str, str]]:
+def _as_deployed(
+    data: Any, *, location: str, source: bytes | str
+) -> tuple[Any, dict[str, Unevaluated]]:
     """The template as CloudFormation deploys it: loops expanded, and the resources a
     transform Lattice does not apply makes (types CloudFormation does not have) moved
     out of ``Resources`` with why (``source``: the text ``data`` was parsed from)."""
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         return data, {}
-    unevaluated: dict[str, str] = {}
+    unevaluated: dict[str, Unevaluated] = {}
     transforms = data.get("Transform")
     names = [transforms] if isinstance(transforms, str) else transforms
     # CloudFormation expands loops only under the transform (without it, it refuses a
@@ -134,9 +145,10 @@ def _as_deployed(data: Any, *, location: str, source: bytes | str) -> tuple[Any,
             ):
                 kept[logical_id] = body
             else:
-                unevaluated[str(logical_id)] = (
+                unevaluated[str(logical_id)] = Unevaluated(
                     f"{kind or 'this entry'} is expanded by the transform {label} at deploy "
-                    "time, which Lattice does not apply"
+                    "time, which Lattice does not apply",
+                    _TRANSFORM_FIX,
                 )
         data = {**data, "Resources": kept}
     return data, unevaluated

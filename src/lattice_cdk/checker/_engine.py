@@ -286,13 +286,13 @@ def _environment_finding(stack: Stack, env: StackEnvironment) -> Finding:
 def _unevaluated_findings(stack: Stack) -> Iterator[Finding]:
     """LAT2901 for each entry of ``Resources`` the loader could not evaluate."""
     info = CANNOT_EVALUATE
-    for key, reason in stack.unevaluated.items():
+    for key, entry in stack.unevaluated.items():
         yield Finding(
             rule_id=info.rule_id,
             severity=info.severity,
             title=info.title,
-            message=f"{key}: {reason}; the resources it makes are not checked.",
-            fix=info.fix,
+            message=f"{key}: {entry.reason}; the resources it makes are not checked.",
+            fix=entry.fix,
             stack=stack.label,
             template_path=stack.template_path,
             logical_id=key,
