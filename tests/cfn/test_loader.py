@@ -295,4 +295,4 @@ def test_a_nested_stack_whose_template_is_not_in_the_assembly_is_unevaluated_wit
     [finding] = [f for f in check(load(root), environment="dev").findings if f.rule_id == "LAT2901"]
     assert finding.logical_id == "Child"
     assert finding.fix == stack.unevaluated["Child"].fix
-    assert finding.fix.startswith("check the nested stack's own template")
+    assert finding.fix.startswith("run Lattice on the nested stack's own template")

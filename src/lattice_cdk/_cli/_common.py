@@ -28,7 +28,7 @@ __all__ = [
     "read_paths",
     "render_table",
     "stack_guess",
-    "with_input_not_read",
+    "with_not_checked_rules",
     "write_output",
 ]
 
@@ -99,16 +99,21 @@ def read_paths(*paths: str | Path | None, assembly: Assembly | None = None) -> l
     return found
 
 
-def with_input_not_read(
+def with_not_checked_rules(
     rules: Mapping[str, RuleInfo], findings: Sequence[Finding]
 ) -> Mapping[str, RuleInfo]:
-    """``rules`` and, when ``findings`` hold one, LAT2904 "input not read" (a checker rule
-    that ``diff`` and ``lock --verify`` report too), so that SARIF describes it."""
-    if all(f.rule_id != "LAT2904" for f in findings):
+    """``rules`` and, when ``findings`` hold one, LAT2904 "input not read" and LAT2901
+    "cannot evaluate" (checker rules that ``diff`` and ``lock --verify`` report too), so
+    that SARIF describes them."""
+    found = {f.rule_id for f in findings} & {"LAT2901", "LAT2904"}
+    if not found:
         return rules
-    from ..checker.rules import INPUT_NOT_READ
+    from ..checker.rules import CANNOT_EVALUATE, INPUT_NOT_READ
 
-    return {**rules, INPUT_NOT_READ.rule_id: INPUT_NOT_READ}
+    return {
+        **rules,
+        **{i.rule_id: i for i in (CANNOT_EVALUATE, INPUT_NOT_READ) if i.rule_id in found},
+    }
 
 
 def stack_guess(assembly: Assembly, names: Iterable[str]) -> str:

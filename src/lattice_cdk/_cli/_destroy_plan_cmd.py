@@ -15,8 +15,10 @@ _FORMATS = ("text", "json", "markdown")
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
     from typing import Any
 
+    from ..cfn import InputProblem
     from ..changes._destroy import StackPlan
 
 __all__ = ["add_parser", "run"]
@@ -87,12 +89,19 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.format, args.output, _FORMATS)
     render = {"text": _text, "json": _json, "markdown": _markdown}[fmt]
-    write_output(render(plans, source), args.output)
+    # A stack in a file a folder run could not read is in no plan: each is listed.
+    write_output(render(plans, source, assembly.problems), args.output)
     return 0
 
 
-def _text(plans: list[StackPlan], source: str) -> str:
+_NOT_READ = "Not read, so not planned (lattice check warns of each)"
+
+
+def _text(plans: list[StackPlan], source: str, problems: Sequence[InputProblem]) -> str:
     lines = [f"Destroy plan: {source}"]
+    if problems:
+        lines += ["", f"{_NOT_READ}:"]
+        lines += [f"  {p.path}: [{p.code}] {p.reason}" for p in problems]
     for plan in plans:
         lines.append("")
         lines.append(plan.summary())
@@ -105,11 +114,12 @@ def _text(plans: list[StackPlan], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(plans: list[StackPlan], source: str) -> str:
+def _json(plans: list[StackPlan], source: str, problems: Sequence[InputProblem]) -> str:
     import json
 
     data = {
         "source": source,
+        "not_read": [{"path": p.path, "reason": p.reason, "code": p.code} for p in problems],
         "stacks": [
             {
                 "stack": plan.stack,
@@ -135,8 +145,11 @@ def _json(plans: list[StackPlan], source: str) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-def _markdown(plans: list[StackPlan], source: str) -> str:
+def _markdown(plans: list[StackPlan], source: str, problems: Sequence[InputProblem]) -> str:
     lines = [f"# Destroy plan: {source}"]
+    if problems:
+        lines += ["", f"**{_NOT_READ}:**", ""]
+        lines += [f"- `{p.path}`: [{p.code}] {p.reason}" for p in problems]
     for plan in plans:
         lines += ["", f"## {plan.stack}", "", f"**{plan.summary()}**", ""]
         if not plan.items:

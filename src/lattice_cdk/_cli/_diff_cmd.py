@@ -10,7 +10,7 @@ lattice diff --change-set NAME --stack S the change set NAME of stack S, read li
 from __future__ import annotations
 
 from .._errors import InputError
-from ._common import check_aws_options, read_paths, with_input_not_read, write_output
+from ._common import check_aws_options, read_paths, with_not_checked_rules, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_findings(
             findings,
             fmt=args.format,
-            rules=with_input_not_read(RULES_BY_ID, findings),
+            rules=with_not_checked_rules(RULES_BY_ID, findings),
             command="diff",
             source=source,
             extra=extra,

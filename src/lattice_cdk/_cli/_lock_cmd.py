@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from .._text import printable
-from ._common import EXIT_OK, read_paths, with_input_not_read, write_output
+from ._common import EXIT_OK, read_paths, with_not_checked_rules, write_output
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _verify(
     text = render_findings(
         findings,
         fmt=args.format,
-        rules=with_input_not_read(RULES_BY_ID, findings),
+        rules=with_not_checked_rules(RULES_BY_ID, findings),
         command="lock --verify",
         source=f"{assembly.source} against {lock_file}",
     )

@@ -42,6 +42,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..checker import build_inventory, inventory_totals
+    from ..checker._engine import not_checked
     from ..checker._report_formats import render_report
     from ..checker._report_vaults import build_vaults
     from ._check_cmd import run_check, run_inputs
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         stacks=[e.to_dict() for e in result.environments.values()],
         vaults=build_vaults(result),
         findings=result.findings,
+        not_checked=not_checked(result.assembly),
     )
     write_output(text, args.output, inputs=run_inputs(args, result))
     return EXIT_OK

@@ -60,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
     assembly = load(args.path)
     for problem in assembly.problems:  # a folder run: what was not read, the run fails
         sys.stderr.write(f"lattice: [{problem.code}] {problem.path}: {problem.reason}\n")
+    # What a template leaves to deploy time has no policy statement here: the run fails.
+    unevaluated = list(assembly.unevaluated())
+    for stack, key, entry in unevaluated:
+        sys.stderr.write(
+            f"lattice: [cannot-evaluate] {stack.template_path}: cannot evaluate {key!r}: "
+            f"{entry.reason}. Fix: {entry.fix}\n"
+        )
     policies = stack_policies(assembly)
     if args.stack:
         chosen = _chosen(assembly, args.stack, policies)
@@ -112,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = _text(policies, files=files, applied=applied, errors=errors)
     write_output(text, args.output, inputs=inputs)
-    return EXIT_USAGE if errors or assembly.problems else EXIT_OK
+    return EXIT_USAGE if errors or assembly.problems or unevaluated else EXIT_OK
 
 
 def _chosen(

@@ -39,8 +39,7 @@ _ASSET_MANIFEST = "cdk:asset-manifest"
 _NESTED_STACK = "AWS::CloudFormation::Stack"
 _ASSET_KEY = r"/([0-9a-f]{64})\.json"
 _NESTED_FIX = (
-    "check the nested stack's own template (lattice check on the file its TemplateURL "
-    "names), or acknowledge the finding with a reason once it is checked."
+    "run Lattice on the nested stack's own template as well (the file its TemplateURL names)."
 )
 
 
@@ -215,6 +214,7 @@ class _Reader:
                     "a nested stack whose template is not in the cloud assembly (it is "
                     "read from its TemplateURL at deploy time)",
                     _NESTED_FIX,
+                    _NESTED_STACK,
                 )
                 continue
             where = Path(parent.template_path)

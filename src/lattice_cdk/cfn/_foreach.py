@@ -35,8 +35,8 @@ PROCESSED_TEMPLATE = (
 )
 _LOOP_FIX = (
     "make the collection a literal list, or a parameter with a Default, so that Lattice "
-    f"can expand the loop; or check the processed template ({PROCESSED_TEMPLATE}, then "
-    "lattice check processed.json)."
+    f"can expand the loop; or run Lattice on the processed template ({PROCESSED_TEMPLATE}, "
+    "once deployed)."
 )
 _NOT_ALPHANUMERIC = r"[^A-Za-z0-9]"
 

@@ -143,6 +143,8 @@ class Unevaluated(Record):
 
     reason: str
     fix: str
+    #: The entry's ``Type`` where it has one (a transform's resource, a nested stack).
+    type: str | None = None
 
 
 class Stack(Record):
@@ -283,12 +285,13 @@ class Assembly(Record):
     problems: tuple[InputProblem, ...] = ()
 
     def expect_complete(self) -> None:
-        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread:
-        for a door that cannot report :attr:`problems` as findings (writing a lock from
-        an incomplete folder would lock too little)."""
-        if self.problems:
-            from .._errors import InputError
+        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread,
+        or a template holds entries that cannot be evaluated (:meth:`unevaluated`): for a
+        door that cannot report them as findings (a lock written without them would lock
+        too little)."""
+        from .._errors import InputError
 
+        if self.problems:
             first = self.problems[0]
             more = len(self.problems) - 1
             raise InputError(
@@ -298,6 +301,31 @@ class Assembly(Record):
                 fix="fix or remove what was not read ('lattice check' lists each one).",
                 code=first.code,
             )
+        entries = list(self.unevaluated())
+        if entries:
+            stack, key, entry = entries[0]
+            more = len(entries) - 1
+            raise InputError(
+                f"cannot evaluate {key!r}: {entry.reason}"
+                + (f" (and {more} more entr{'ies' if more > 1 else 'y'})" if more else "")
+                + ".",
+                location=stack.template_path,
+                fix=entry.fix,
+                code="cannot-evaluate",
+            )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every input was read and every template entry evaluated (no
+        :attr:`problems`, nothing :meth:`unevaluated`)."""
+        return not self.problems and not any(s.unevaluated for s in self.stacks)
+
+    def unevaluated(self) -> Iterator[tuple[Stack, str, Unevaluated]]:
+        """Every entry of a template's ``Resources`` the loader could not evaluate, with
+        its stack and key (each door reports them; none passes them)."""
+        for stack in self.stacks:
+            for key, entry in stack.unevaluated.items():
+                yield stack, key, entry
 
     def stack(self, name: str) -> Stack | None:
         """The first stack :meth:`find` gives for ``name``."""

@@ -32,10 +32,9 @@ _FOREACH_BYTES = FOREACH.encode()
 # SAM's types exist only before its transform.
 _SERVERLESS = "AWS::Serverless::"
 _TRANSFORM_FIX = (
-    f"check the template the transform produces: once deployed, {PROCESSED_TEMPLATE} "
-    "(before, the same with --change-set-name of a change set), then lattice check "
-    "processed.json; or acknowledge the finding with a reason once its resources are "
-    "checked."
+    f"run Lattice on the template the transform produces: once deployed, {PROCESSED_TEMPLATE} "
+    "(before, the same with --change-set-name of a change set), then give Lattice "
+    "processed.json."
 )
 
 
@@ -149,6 +148,7 @@ def _as_deployed(
                     f"{kind or 'this entry'} is expanded by the transform {label} at deploy "
                     "time, which Lattice does not apply",
                     _TRANSFORM_FIX,
+                    kind if isinstance(kind, str) else None,
                 )
         data = {**data, "Resources": kept}
     return data, unevaluated

@@ -7,7 +7,10 @@ Each stateful resource gets one fate:
     retained   it is left behind, unmanaged (with the command that deletes it later)
     blocked    the delete fails: stack termination protection, deletion protection, a
                bucket that is not empty, a backup vault holding recovery points or locked
-    unknown    its DeletionPolicy is an intrinsic: it cannot be judged before deploy
+    unknown    it cannot be judged before deploy: its DeletionPolicy is an intrinsic, or
+               it is a template entry Lattice cannot evaluate (a resource a transform
+               makes, a loop over a deploy-time collection, a nested stack whose
+               template is not in the assembly), listed with its fix
 
 Facts come from the stateful-type table (``snapshot``, ``delete_requires_empty``,
 ``deletion_protection``, ``default_deletion_policy``) and the stack's termination
@@ -116,6 +119,17 @@ def stack_plan(stack: Stack, *, physical_ids: Mapping[str, str] | None = None) -
                 cleanup=cleanup,
                 physical_id=physical,
                 construct_path=resource.construct_path,
+            )
+        )
+    for key, entry in stack.unevaluated.items():
+        items.append(
+            DestroyItem(
+                stack=stack.name,
+                logical_id=key,
+                type=entry.type or "Fn::ForEach",
+                fate="unknown",
+                detail=f"{entry.reason}: what a delete does to it is not known here. "
+                f"Fix: {entry.fix}",
             )
         )
     items.sort(key=lambda i: (FATES.index(i.fate), i.logical_id))

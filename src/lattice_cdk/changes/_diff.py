@@ -61,8 +61,9 @@ def diff_assemblies(
     *,
     acknowledgements: Sequence[ConfigAcknowledgement] = (),
 ) -> list[Finding]:
-    """Every destructive change from ``old`` to ``new``, stack by stack, and each
-    input of either that was not read (LAT2904).
+    """Every destructive change from ``old`` to ``new``, stack by stack, and what of
+    either was not checked: an input that was not read (LAT2904), an entry of a template
+    that could not be evaluated (LAT2901, once for both sides).
 
     Findings are acknowledged as ``lattice check`` acknowledges them: by the
     ``lattice:acknowledgements`` Metadata of the resource in ``new``, by CDK's
@@ -78,19 +79,11 @@ def diff_assemblies(
         findings.extend(_diff_stacks(pair.old, pair.new, backups))
     for stack in removed:
         findings.extend(_stack_removed(stack))
-    findings.extend(not_read(old, new))
+    if not (old.complete and new.complete):
+        from ..checker._engine import not_checked  # the engine only when needed
+
+        findings.extend(not_checked(old, new))
     return apply_acknowledgements(findings, new, config=acknowledgements)
-
-
-def not_read(*assemblies: Assembly) -> list[Finding]:
-    """LAT2904 for each file or folder of ``assemblies`` a folder run could not read, as
-    ``lattice check`` reports them: a stack in such a file looks removed, and the run
-    must never pass as clean."""
-    if not any(a.problems for a in assemblies):
-        return []
-    from ..checker._engine import problem_findings  # the engine only when needed
-
-    return [f for a in assemblies for f in problem_findings(a)]
 
 
 class _Backups(Record):

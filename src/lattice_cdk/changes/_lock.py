@@ -164,7 +164,8 @@ def lock_findings(
     """What in ``assembly`` breaks ``lock``: a locked stateful resource removed
     (LAT1701), renamed (LAT1702), replaced (LAT1703) or possibly replaced (LAT2704);
     with ``report_unlocked`` (default ``True``), stateful resources not in the lock
-    (LAT3705, info); each input of a folder run that was not read (LAT2904).
+    (LAT3705, info); each input of a folder run that was not read (LAT2904) and each
+    template entry that could not be evaluated (LAT2901).
 
     A locked stack missing from ``assembly`` counts as removed: the lock fails closed.
     Findings are acknowledged as ``lattice check`` acknowledges them (resource Metadata,
@@ -172,12 +173,14 @@ def lock_findings(
     ``lattice check``, which acknowledges every finding itself, use :func:`lock_check`.
     """
     from ..checker._acks import apply_acknowledgements
-    from ._diff import not_read
 
     findings = list(
         _lock_findings(assembly, rekey_lock(lock, assembly), report_unlocked=report_unlocked)
     )
-    findings.extend(not_read(assembly))
+    if not assembly.complete:
+        from ..checker._engine import not_checked  # the engine only when needed
+
+        findings.extend(not_checked(assembly))
     return apply_acknowledgements(findings, assembly, config=acknowledgements)
 
 

@@ -34,7 +34,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["CheckResult", "ExtraCheck", "check", "problem_findings"]
+__all__ = [
+    "CheckResult",
+    "ExtraCheck",
+    "check",
+    "not_checked",
+    "problem_findings",
+    "unevaluated_findings",
+]
 
 #: A further source of findings run on the same assembly (the stateful lock, say).
 ExtraCheck = Callable[[Assembly], Iterable[Finding]]
@@ -159,7 +166,7 @@ def check(
         )
         if report_environment and not env.determined:
             findings.append(_environment_finding(stack, env))
-        findings.extend(_unevaluated_findings(stack))
+        findings.extend(unevaluated_findings(stack))
         for stack_rule in stack_rules:
             for hit in stack_rule.check(ctx):
                 findings.append(_finding(stack_rule.info, hit, stack, None))
@@ -283,8 +290,9 @@ def _environment_finding(stack: Stack, env: StackEnvironment) -> Finding:
     )
 
 
-def _unevaluated_findings(stack: Stack) -> Iterator[Finding]:
-    """LAT2901 for each entry of ``Resources`` the loader could not evaluate."""
+def unevaluated_findings(stack: Stack) -> Iterator[Finding]:
+    """LAT2901 for each entry of ``Resources`` the loader could not evaluate, with the
+    entry's own fix."""
     info = CANNOT_EVALUATE
     for key, entry in stack.unevaluated.items():
         yield Finding(
@@ -312,3 +320,21 @@ def problem_findings(assembly: Assembly) -> Iterator[Finding]:
             stack="-",
             template_path=problem.path,
         )
+
+
+def not_checked(*assemblies: Assembly) -> list[Finding]:
+    """What of ``assemblies`` could not be checked, as :func:`check` reports it: LAT2904
+    for each file or folder a folder run could not read (a stack in such a file looks
+    removed), LAT2901 for each entry of a template's ``Resources`` that could not be
+    evaluated (a transform's resource looks absent); a finding two assemblies share,
+    once. ``diff``, ``lock --verify``, ``report`` and ``destroy-plan`` report these, so
+    that no door passes what it did not see."""
+    found: dict[tuple[object, ...], Finding] = {}
+    for assembly in assemblies:
+        for stack in assembly.stacks:
+            if stack.unevaluated:
+                for finding in unevaluated_findings(stack):
+                    found.setdefault((finding.stack, finding.logical_id, finding.message), finding)
+        for finding in problem_findings(assembly):
+            found.setdefault((finding.stack, finding.template_path, finding.message), finding)
+    return list(found.values())

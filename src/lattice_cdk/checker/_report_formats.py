@@ -53,10 +53,13 @@ def render_report(
     stacks: Sequence[dict[str, Any]],
     vaults: Sequence[VaultRow] = (),
     findings: Iterable[Finding] = (),
+    not_checked: Sequence[Finding] = (),
 ) -> str:
     """Render the inventory; ``stacks`` lists each stack's environment and its source,
     ``vaults`` each backup vault and its lock, ``findings`` (the checker's) give HTML
-    each row's messages and fixes."""
+    each row's messages and fixes, ``not_checked`` what the inventory leaves out because
+    it was not read or not evaluated (:func:`~lattice_cdk.checker._engine.not_checked`),
+    listed in every format."""
     if fmt == "json":
         head = json.dumps(
             {
@@ -66,6 +69,7 @@ def render_report(
                 "totals": totals,
                 "stacks": list(stacks),
                 "vaults": [v.to_dict() for v in vaults],
+                "not_checked": [_not_checked_dict(f) for f in not_checked],
             },
             indent=2,
         )
@@ -75,13 +79,20 @@ def render_report(
         return head[:-2] + ',\n  "resources": [\n' + body + ("\n" if body else "") + "  ]\n}"
     note = assumed_environment_note(stacks)
     if fmt == "markdown":
-        return _markdown(rows, totals, source, note, _markdown_vaults(vaults))
+        vault_lines = _markdown_vaults(vaults)
+        return _markdown(
+            rows, totals, source, note, [*_markdown_not_checked(not_checked), *vault_lines]
+        )
     if fmt == "html":
         from ._report_html import render_html
 
-        return render_html(rows, totals, source, stacks, note, findings, vaults)
+        return render_html(rows, totals, source, stacks, note, findings, vaults, not_checked)
     if fmt == "text":
-        return _text(rows, totals, source, note) + _text_vaults(vaults)
+        return (
+            _text(rows, totals, source, note)
+            + _text_not_checked(not_checked)
+            + _text_vaults(vaults)
+        )
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
 
 
@@ -148,6 +159,43 @@ def _markdown(
     return cap_markdown(
         "\n".join(lines) + "\n", more="Run `lattice report --format json` for every resource."
     )
+
+
+# -- what the inventory leaves out: inputs not read, entries not evaluated -----------------
+
+NOT_CHECKED_TITLE = "Not checked (not read, or left to deploy time; lattice check warns of each)"
+
+
+def not_checked_line(finding: Finding) -> str:
+    """One line per entry: where, what, and the fix."""
+    # An input not read names its path in the message; an entry, its key.
+    where = "" if finding.logical_id is None else f"{finding.stack}: "
+    return f"{finding.rule_id} {where}{finding.message} Fix: {finding.fix}"
+
+
+def _not_checked_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "stack": finding.stack,
+        "template_path": finding.template_path,
+        "logical_id": finding.logical_id,
+        "message": finding.message,
+        "fix": finding.fix,
+    }
+
+
+def _text_not_checked(not_checked: Sequence[Finding]) -> str:
+    if not not_checked:
+        return ""
+    lines = [printable(not_checked_line(f)) for f in not_checked]
+    return f"\n\n{NOT_CHECKED_TITLE}:\n\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _markdown_not_checked(not_checked: Sequence[Finding]) -> list[str]:
+    if not not_checked:
+        return []
+    lines = ["", f"#### {md_text(NOT_CHECKED_TITLE)}", ""]
+    return lines + [f"- {md_text(not_checked_line(f))}" for f in not_checked]
 
 
 # -- backup vaults: which are locked, and how ----------------------------------------------

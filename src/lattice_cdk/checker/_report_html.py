@@ -128,9 +128,11 @@ def render_html(
     note: str | None,
     findings: Iterable[Finding] = (),
     vaults: Sequence[VaultRow] = (),
+    not_checked: Sequence[Finding] = (),
 ) -> str:
     """The page; ``findings`` (the checker's) give each row its messages and fixes,
-    ``vaults`` list each backup vault and how it is locked."""
+    ``vaults`` list each backup vault and how it is locked, ``not_checked`` what the
+    inventory leaves out."""
     by_place: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.logical_id is not None and finding.acknowledged is None:
@@ -161,6 +163,7 @@ def render_html(
 <select id="verdict"><option value="">every verdict</option>{options}</select>
 <span id="count"></span></div>
 {table}
+{_html_not_checked(not_checked)}
 {_html_vaults(vaults)}
 <script>{_JS}</script>
 </body></html>
@@ -328,6 +331,17 @@ def _findings(row: InventoryRow, findings: Sequence[Finding]) -> str:
         for rule_id, reason in row.acknowledgements
     ]
     return "".join(parts) or '<span class="meta">none</span>'
+
+
+def _html_not_checked(not_checked: Sequence[Finding]) -> str:
+    if not not_checked:
+        return ""
+    from ._report_formats import NOT_CHECKED_TITLE, not_checked_line
+
+    items = "".join(f"<li>{_h(not_checked_line(f))}</li>" for f in not_checked)
+    return (
+        f'<h2 id="not-checked">{_h(NOT_CHECKED_TITLE)}</h2>\n<ul class="not-checked">{items}</ul>'
+    )
 
 
 def _html_vaults(vaults: Sequence[VaultRow]) -> str:
