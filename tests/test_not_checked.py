@@ -143,6 +143,18 @@ def test_lock_refuses_what_it_cannot_evaluate_and_verify_reports_it(tmp_path: Pa
     assert "'Sessions'" in line
     assert PROCESSED in line
     assert not lock_file.exists()
+    # Acknowledged (here in lattice.toml: the entry is not in Resources, so it has no
+    # Metadata), the entry is left out of the lock, as the acknowledgement says.
+    config = tmp_path / "lattice.toml"
+    config.write_text(
+        '[[acknowledgements]]\nrule_id = "LAT2901"\nresource = "Sessions"\n'
+        'reason = "locked from the processed template"\n',
+        encoding="utf-8",
+    )
+    assert lattice("lock", template, "--lock-file", lock_file, "--config", config).returncode == 0
+    locked = json.loads(lock_file.read_text())["resources"]
+    assert [entry["logical_id"] for entry in locked] == ["Data"]
+    lock_file.unlink()
     # A lock taken from the processed template, verified against the source: the entry
     # the source leaves to deploy time is reported, not passed.
     plain = tmp_path / "plain" / "app.yaml"

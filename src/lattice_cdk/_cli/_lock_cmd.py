@@ -93,8 +93,11 @@ def run(args: argparse.Namespace) -> int:
         refuse_inputs(args.output, inputs)  # before the lock is written, not after
     if args.verify:
         return _verify(args, assembly, lock_file, inputs)
-    # A lock taken from a folder with unread files would lock too little.
+    # A lock taken from a folder with unread files would lock too little; so would one
+    # that leaves out what a template defers to deploy time, unless that is acknowledged.
     assembly.expect_complete()
+    if not assembly.complete:
+        _expect_evaluated(args, assembly)
     # Read, compare and write under one lock: a concurrent update waits, then sees
     # this one's result, so neither history entry is lost.
     with exclusive(lock_file):
@@ -102,6 +105,30 @@ def run(args: argparse.Namespace) -> int:
         message = _write(args, assembly, lock_file)
     write_output(printable(message), args.output, inputs=inputs)
     return EXIT_OK
+
+
+def _expect_evaluated(args: argparse.Namespace, assembly: Assembly) -> None:
+    """Raise for the first template entry Lattice cannot evaluate whose LAT2901 is not
+    acknowledged (the lock leaves an acknowledged one out, as the acknowledgement says)."""
+    from .._config import load_config
+    from .._errors import InputError
+    from ..checker._acks import apply_acknowledgements
+    from ..checker._engine import not_checked
+
+    config = load_config(path=args.config)
+    found = apply_acknowledgements(not_checked(assembly), assembly, config=config.acknowledgements)
+    open_entries = [f for f in found if f.rule_id == "LAT2901" and f.acknowledged is None]
+    if open_entries:
+        first, more = open_entries[0], len(open_entries) - 1
+        raise InputError(
+            f"{first.stack}: cannot lock {first.logical_id!r}: "
+            + first.message.removeprefix(f"{first.logical_id}: ").removesuffix(".")
+            + (f" (and {more} more entr{'ies' if more > 1 else 'y'})." if more else "."),
+            location=first.template_path,
+            fix=f"{first.fix} Or acknowledge LAT2901 on it with a reason; the lock then "
+            "leaves it out.",
+            code="cannot-evaluate",
+        )
 
 
 def _verify(

@@ -285,13 +285,12 @@ class Assembly(Record):
     problems: tuple[InputProblem, ...] = ()
 
     def expect_complete(self) -> None:
-        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread,
-        or a template holds entries that cannot be evaluated (:meth:`unevaluated`): for a
-        door that cannot report them as findings (a lock written without them would lock
-        too little)."""
-        from .._errors import InputError
-
+        """Raise :class:`~lattice_cdk.InputError` when a folder run left something unread:
+        for a door that cannot report :attr:`problems` as findings (writing a lock from
+        an incomplete folder would lock too little)."""
         if self.problems:
+            from .._errors import InputError
+
             first = self.problems[0]
             more = len(self.problems) - 1
             raise InputError(
@@ -300,18 +299,6 @@ class Assembly(Record):
                 location=self.source,
                 fix="fix or remove what was not read ('lattice check' lists each one).",
                 code=first.code,
-            )
-        entries = list(self.unevaluated())
-        if entries:
-            stack, key, entry = entries[0]
-            more = len(entries) - 1
-            raise InputError(
-                f"cannot evaluate {key!r}: {entry.reason}"
-                + (f" (and {more} more entr{'ies' if more > 1 else 'y'})" if more else "")
-                + ".",
-                location=stack.template_path,
-                fix=entry.fix,
-                code="cannot-evaluate",
             )
 
     @property
