@@ -177,3 +177,21 @@ def test_stack_policy_reports_each_entry_and_fails(tmp_path: Path) -> None:
     [line] = [line for line in result.stderr.splitlines() if "[cannot-evaluate]" in line]
     assert "'Sessions'" in line
     assert PROCESSED in line
+
+
+def test_guard_rules_names_each_file_it_could_not_read_and_fails(tmp_path: Path) -> None:
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "app.json").write_text(
+        json.dumps({"Resources": {"T": {"Type": "AWS::DynamoDB::Table"}}}), encoding="utf-8"
+    )
+    lock_file = tmp_path / "lattice.lock.json"
+    assert lattice("lock", folder, "--lock-file", lock_file).returncode == 0
+    (folder / "broken.json").write_text('{"Resources": {"T": ', encoding="utf-8")
+    out = tmp_path / "rules"
+    result = lattice("guard-rules", folder, "--output-dir", out, "--lock-file", lock_file)
+    assert result.returncode == 1, result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "[malformed-template]" in line
+    assert "broken.json" in line
+    assert (out / "app.guard").is_file()  # what was read is still guarded

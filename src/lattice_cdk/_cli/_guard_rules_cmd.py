@@ -4,7 +4,7 @@ Hook, one ``<stack>.guard`` per stack, from the assembly, its environments and t
 
 from __future__ import annotations
 
-from ._common import EXIT_OK
+from ._common import EXIT_OK, EXIT_USAGE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ def add_parser(subparsers: Any) -> None:
         "refuse to deploy a removed, renamed, replaced or weakened locked resource, or a "
         "stateful resource without the protections its environment requires. Deploy them "
         "with LatticeGuardHook or the --hook-template template. Exit codes: 0 written, "
-        "1 unusable input.",
+        "1 unusable input, or a file of a folder that could not be read (the rest is "
+        "written; each file is named).",
     )
     parser.add_argument("path", help="template file, folder, or cdk.out")
     parser.add_argument(
@@ -52,6 +53,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from .._config import load_config
     from ..cfn import load
     from ..changes._lock import read_lock
@@ -65,13 +68,21 @@ def run(args: argparse.Namespace) -> int:
     _report_unguarded(assembly, lock)
     total = sum(r.rule_count for r in rules)
     print(f"wrote {len(written)} Guard rule file(s), {total} rule(s), to {args.output_dir}")
+    # A stack in a file a folder run could not read has no rules: each is named, and the
+    # run fails (as stack-policy's does).
+    for problem in assembly.problems:
+        print(
+            f"lattice: [{problem.code}] {problem.path}: {problem.reason} No Guard rules "
+            "guard what it holds.",
+            file=sys.stderr,
+        )
     if args.hook_template is not None:
         from ..enforce import hook_template_text, read_index
         from ..enforce._write import write_atomically
 
         write_atomically(args.hook_template, hook_template_text(read_index(args.output_dir)))
         print(f"wrote the Guard Hook template to {args.hook_template}")
-    return EXIT_OK
+    return EXIT_USAGE if assembly.problems else EXIT_OK
 
 
 def _report_unguarded(assembly: Any, lock: Any) -> None:
