@@ -102,6 +102,7 @@ def test_loops_expand_as_cloudformation_expands_them(tables: Path) -> None:
     assert unknown.reason.startswith("its collection is parameter 'Unknown', which has no default")
     assert "a parameter with a Default" in unknown.fix
     assert "--template-stage Processed" in unknown.fix
+    assert unknown.type is None  # a loop, not a resource
 
 
 def test_check_judges_the_generated_resources_and_reports_the_unknown_loop(
@@ -250,3 +251,5 @@ def test_a_loop_inside_properties_expands_and_an_unknown_one_sets_its_resource_a
     assert stack.unevaluated["Unknown"].reason == (
         "Fn::ForEach::Names: its collection is computed at deploy time"
     )
+    # The entry is the queue itself, and says so (a destroy plan lists it by type).
+    assert stack.unevaluated["Unknown"].type == "AWS::SQS::Queue"

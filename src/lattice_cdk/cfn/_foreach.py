@@ -86,9 +86,13 @@ class _Expander:
                 else:
                     items = [(key, self.value(value, {}))]
             except _Unknown as exc:
-                # The reason names the loop that failed: an inner one, or this one.
+                # The reason names the loop that failed: an inner one, or this one. A
+                # resource with a loop inside keeps its own type.
                 reason = str(exc).removeprefix(f"{key}: ")
-                unevaluated[str(key)] = Unevaluated(reason, _LOOP_FIX)
+                kind = value.get("Type") if isinstance(value, dict) else None
+                unevaluated[str(key)] = Unevaluated(
+                    reason, _LOOP_FIX, kind if isinstance(kind, str) else None
+                )
                 continue
             for name, body in items:
                 if name in out:

@@ -143,7 +143,8 @@ class Unevaluated(Record):
 
     reason: str
     fix: str
-    #: The entry's ``Type`` where it has one (a transform's resource, a nested stack).
+    #: The entry's ``Type`` where it has one (a transform's resource, a nested stack, a
+    #: resource with a loop inside); None for a ``Fn::ForEach`` loop itself.
     type: str | None = None
 
 
