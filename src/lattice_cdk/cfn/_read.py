@@ -107,7 +107,7 @@ _ESCAPE = rb"(?s)\\."
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _NOT_SKELETON = bytes(b for b in range(256) if b not in b'"[]{}\\')
-_STRING = re.compile(rb'"[^"]*"')
+_STRING = rb'"[^"]*"'
 _TOO_LARGE_FIX = (
     "check that this is a CloudFormation template (CloudFormation itself takes at most 1 MB)."
 )
@@ -267,7 +267,7 @@ def _expect_depth(data: bytes, location: str) -> None:
             skeleton = skeleton.translate(None, b"\\")
     brackets = skeleton.replace(b'""', b"")
     if b'"' in brackets:
-        brackets = _STRING.sub(b"", brackets)
+        brackets = re.sub(_STRING, b"", brackets)
     for done in range(MAX_DEPTH):
         # What is left nests MAX_DEPTH - done deep at most when it is that many pairs.
         if len(brackets) <= 2 * (MAX_DEPTH - done):
